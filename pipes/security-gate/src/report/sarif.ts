@@ -1,0 +1,142 @@
+/**
+ * GateResult → one SARIF 2.1.0 log for all tools, for code scanning UIs and the artifacts. A finding
+ * several tools reported sits in its first tool's run, with the others in its properties, so it is
+ * counted once. GitHub's reading of the fields used here:
+ * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+ */
+import {
+  buildSarifLog,
+  type SarifBaselineState,
+  type SarifLevel,
+  type SarifResultInput,
+  type SarifRunInput,
+  serializeSarif,
+} from "@pipes/reports";
+import type { Severity } from "../findings.ts";
+import type { GateFinding, GateResult, ScannerRun } from "../gate.ts";
+import { mostImportantFirst } from "./importance.ts";
+import { toolReports } from "./tools.ts";
+
+export interface SarifOptions {
+  /**
+   * Whether findings were compared with a baseline (NEW_ONLY with a baseline found). Then each
+   * unsuppressed result says whether it is new or unchanged. Default: whether any finding is in
+   * the baseline.
+   */
+  baselineUsed?: boolean;
+  /** Absolute path of the clone, written as the %SRCROOT% all paths are relative to. */
+  sourceRoot?: string;
+}
+
+/** The key of our fingerprint in `partialFingerprints`: versioned, as SARIF §3.27.17 asks. */
+export const FINGERPRINT_KEY = "securityGate/v1";
+
+const LEVELS: Record<Severity, SarifLevel> = {
+  CRITICAL: "error",
+  HIGH: "error",
+  MEDIUM: "warning",
+  LOW: "note",
+  INFO: "note",
+};
+
+/** GitHub's `security-severity` bands (≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low), at Trivy's values. */
+const SECURITY_SEVERITY: Record<Severity, number> = {
+  CRITICAL: 9.5,
+  HIGH: 8.0,
+  MEDIUM: 5.5,
+  LOW: 2.0,
+  INFO: 0.0,
+};
+
+const INFORMATION_URIS: Record<string, string> = {
+  checkov: "https://www.checkov.io/",
+  trivy: "https://trivy.dev/",
+  semgrep: "https://semgrep.dev/",
+  gitleaks: "https://github.com/gitleaks/gitleaks",
+};
+
+/** The SARIF file's content. */
+export function renderSarif(result: GateResult, options: SarifOptions = {}): string {
+  const baselineUsed =
+    options.baselineUsed ?? result.findings.some((finding) => finding.status === "baseline");
+  const runs = toolReports(result.scanners, mostImportantFirst(result.findings))
+    // A scanner that was not run has nothing to say; one that failed gets a run with its error.
+    .filter((report) => report.scanner?.status !== "skipped" || report.findings.length > 0)
+    .map(
+      (report): SarifRunInput => ({
+        tool: {
+          name: report.tool,
+          version: report.scanner?.version,
+          informationUri: INFORMATION_URIS[report.tool],
+        },
+        execution: execution(report.scanner),
+        results: report.findings.map((finding) => sarifResult(finding, baselineUsed)),
+      }),
+    );
+  return serializeSarif(buildSarifLog(runs, { sourceRoot: options.sourceRoot }));
+}
+
+function execution(scanner: ScannerRun | undefined): SarifRunInput["execution"] {
+  if (!scanner) return undefined;
+  return scanner.status === "failed"
+    ? { successful: false, error: scanner.error ?? `${scanner.tool} failed` }
+    : { successful: true };
+}
+
+function sarifResult(finding: GateFinding, baselineUsed: boolean): SarifResultInput {
+  const { location } = finding;
+  return {
+    rule: {
+      id: finding.ruleId,
+      shortDescription: finding.title,
+      helpUri: finding.helpUri,
+      defaultLevel: LEVELS[finding.severity],
+      securitySeverity: SECURITY_SEVERITY[finding.severity],
+      tags: ["security", finding.category],
+    },
+    level: LEVELS[finding.severity],
+    message: finding.message || finding.title,
+    location: location && { path: location.file, startLine: location.startLine, endLine: location.endLine },
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    baselineState: baselineUsed ? baselineState(finding) : undefined,
+    suppression: suppression(finding),
+    properties: resultProperties(finding),
+  };
+}
+
+/**
+ * Compared with a baseline, an active finding is new and a baseline one unchanged. Suppressions
+ * apply before the baseline (see decision.ts), so whether a suppressed finding is in the baseline
+ * is unknown: it gets no state.
+ */
+function baselineState(finding: GateFinding): SarifBaselineState | undefined {
+  if (finding.status === "suppressed") return undefined;
+  return finding.status === "baseline" ? "unchanged" : "new";
+}
+
+function suppression(finding: GateFinding): SarifResultInput["suppression"] {
+  if (finding.status !== "suppressed") return undefined;
+  const { suppression: matched } = finding;
+  if (!matched) return { justification: "Suppressed by the security gate's policy." };
+  return {
+    justification: matched.reason,
+    properties: { id: matched.id, ...(matched.expires ? { expires: matched.expires } : {}) },
+  };
+}
+
+function resultProperties(finding: GateFinding): Record<string, unknown> {
+  const otherTools = finding.tools.filter((tool) => tool !== finding.tool);
+  return {
+    severity: finding.severity,
+    status: finding.status,
+    category: finding.category,
+    ...(finding.resource ? { resource: finding.resource } : {}),
+    ...(otherTools.length > 0 ? { alsoReportedBy: otherTools } : {}),
+    ...(finding.alsoKnownAs && Object.keys(finding.alsoKnownAs).length > 0
+      ? { alsoKnownAs: finding.alsoKnownAs }
+      : {}),
+    ...(finding.controls.length > 0
+      ? { controls: finding.controls.map((control) => `${control.framework} ${control.control}`) }
+      : {}),
+  };
+}
