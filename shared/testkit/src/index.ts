@@ -12,3 +12,24 @@ export {
   stepEnvironment,
   type VariableValue,
 } from "./container.ts";
+export {
+  type FakeBitbucket,
+  type FakeBitbucketOptions,
+  type RecordedCall,
+  type SpecViolation,
+  startFakeBitbucket,
+} from "./fake-bitbucket.ts";
+export type { Fault, FaultTarget } from "./fake-bitbucket-faults.ts";
+export {
+  FAKE_DEFAULT_REPOSITORY,
+  FAKE_USER,
+  type FakeAccount,
+  type FakeComment,
+  type FakeCommitStatus,
+  type FakeParticipant,
+  type FakePullRequest,
+  type FakeReport,
+  type FakeResource,
+  type FakeSeed,
+  type FakeStep,
+} from "./fake-bitbucket-state.ts";
