@@ -61,19 +61,29 @@ export const variables = defineVariables({
     optional: true,
   }),
   ALLOWED_SIGNERS: v.string({
-    description: "SSH allowed_signers: a file in the repository, or the file's content.",
+    description:
+      "SSH allowed_signers: a file in the repository (read from the destination or main branch, so a PR cannot allow its own key), or the file's content.",
     optional: true,
   }),
   GPG_PUBLIC_KEYS: v.string({
-    description: "Armored GPG public keys of the allowed signers: a file in the repository, or the keys themselves.",
+    description:
+      "Armored GPG public keys of the allowed signers: a file in the repository (read from the destination or main branch), or the keys themselves.",
     optional: true,
   }),
   COMMIT_RANGE: v.string({
     description: "Commits to check (git range). Default: the PR's commits, else the commits of the push not on the main branch.",
     optional: true,
   }),
+  MAIN_BRANCH: v.string({
+    description: "The repository's main branch: pushes are checked against it.",
+    default: "main",
+  }),
   OIDC: v.boolean({
     description: "Verify the step's OIDC token (the step needs `oidc: true`) and its claims.",
+    optional: true,
+  }),
+  OIDC_REPOSITORY_UUID: v.string({
+    description: "Repository uuid the token must carry. Default: `BITBUCKET_REPO_UUID`.",
     optional: true,
   }),
   OIDC_AUDIENCE: v.string({ description: "Expected audience. Default: `ari:cloud:bitbucket::workspace/<uuid>`.", optional: true }),
