@@ -110,8 +110,9 @@ export const variables = defineVariables({
     optional: true,
   }),
   FAIL_ON_SCANNER_ERROR: v.boolean({
-    description: "A scanner that fails to run fails the gate (otherwise it is a warning).",
-    default: true,
+    description:
+      "A scanner that fails to run fails the gate (otherwise it is a warning). Overrides `fail_on_scanner_error` (default true).",
+    optional: true,
   }),
   ENFORCE: v.boolean({ description: "Exit 1 on FAIL. With false, a FAIL exits 0 with a loud warning.", default: true }),
   REPORTS_DIR: v.string({

@@ -1,0 +1,249 @@
+/**
+ * Compliance: which controls of SOC 2, PCI DSS, GDPR and ISO 27001 a finding touches, and a report
+ * per framework of the controls checked, passed and failed.
+ *
+ * The bundled mapping (`data/compliance/`) goes through themes: a rule belongs to themes
+ * (encryption at rest, network exposure, ...) by its id, by the ids declared equivalent to it, and
+ * by its category; each framework maps themes to its controls. Users add rule → control mappings
+ * in `.security-gate.yml` (`compliance.mappings`).
+ *
+ * A framework's controls are:
+ *  - checked: those of the themes covered by a scanner that ran, plus every control a finding
+ *    touched (a control no scanner looks at is not claimed as checked);
+ *  - failed: those with at least one active finding (not suppressed, not in the baseline) of
+ *    severity LOW or above; INFO findings are informational and never fail a control;
+ *  - passed: checked and not failed.
+ */
+import gdprFile from "../data/compliance/gdpr.json" with { type: "json" };
+import iso27001File from "../data/compliance/iso27001.json" with { type: "json" };
+import pciDssFile from "../data/compliance/pci-dss.json" with { type: "json" };
+import soc2File from "../data/compliance/soc2.json" with { type: "json" };
+import themesFile from "../data/compliance/themes.json" with { type: "json" };
+import type { ControlMappings } from "./config.ts";
+import {
+  DEFAULT_EQUIVALENT_RULES,
+  type EquivalentRules,
+  equivalentRuleIds,
+  normalizeRuleId,
+} from "./dedupe.ts";
+import { type ControlRef, type Finding, FRAMEWORKS, type Framework } from "./findings.ts";
+import type { ControlResult, FindingStatus, FrameworkReport } from "./gate.ts";
+
+export interface Theme {
+  description: string;
+  /** Tools that check this theme. */
+  scanners: string[];
+  categories: string[];
+  rules: string[];
+}
+
+export interface FrameworkControls {
+  framework: Framework;
+  name: string;
+  /** Control id → short title. */
+  controls: Record<string, string>;
+  /** Theme → control ids. */
+  themes: Record<string, string[]>;
+}
+
+export interface ComplianceMapping {
+  themes: Record<string, Theme>;
+  frameworks: Record<Framework, FrameworkControls>;
+  /** Rule id → controls, added by the user's configuration. */
+  extra: ControlMappings;
+  equivalentRules: EquivalentRules;
+}
+
+function asFramework(data: { framework: string } & Omit<FrameworkControls, "framework">): FrameworkControls {
+  const framework = FRAMEWORKS.find((name) => name === data.framework);
+  if (framework === undefined) throw new Error(`Unknown framework in compliance data: ${data.framework}`);
+  return { ...data, framework };
+}
+
+export const DEFAULT_COMPLIANCE_MAPPING: ComplianceMapping = {
+  themes: themesFile.themes,
+  frameworks: {
+    SOC2: asFramework(soc2File),
+    "PCI-DSS": asFramework(pciDssFile),
+    GDPR: asFramework(gdprFile),
+    ISO27001: asFramework(iso27001File),
+  },
+  extra: {},
+  equivalentRules: DEFAULT_EQUIVALENT_RULES,
+};
+
+/** The mapping with the user's rule → control additions from `.security-gate.yml`. */
+export function withUserMappings(mapping: ComplianceMapping, extra: ControlMappings): ComplianceMapping {
+  const merged: ControlMappings = { ...mapping.extra };
+  for (const [rule, controls] of Object.entries(extra)) {
+    const existing = merged[rule] ?? {};
+    const combined: Partial<Record<Framework, string[]>> = { ...existing };
+    for (const framework of FRAMEWORKS) {
+      const added = controls[framework];
+      if (added !== undefined) combined[framework] = [...new Set([...(existing[framework] ?? []), ...added])];
+    }
+    merged[rule] = combined;
+  }
+  return { ...mapping, extra: merged };
+}
+
+// --- Look-ups ---------------------------------------------------------------------------------
+
+interface MappingIndex {
+  themesByRule: Map<string, string[]>;
+  themesByCategory: Map<string, string[]>;
+  extraByRule: Map<string, Partial<Record<Framework, string[]>>[]>;
+}
+
+const indexes = new WeakMap<ComplianceMapping, MappingIndex>();
+
+function indexOf(mapping: ComplianceMapping): MappingIndex {
+  const cached = indexes.get(mapping);
+  if (cached !== undefined) return cached;
+  const themesByRule = new Map<string, string[]>();
+  const themesByCategory = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, theme: string) =>
+    map.set(key, [...(map.get(key) ?? []), theme]);
+  for (const [theme, data] of Object.entries(mapping.themes)) {
+    for (const rule of data.rules) add(themesByRule, normalizeRuleId(rule), theme);
+    for (const category of data.categories) add(themesByCategory, category, theme);
+  }
+  const extraByRule = new Map<string, Partial<Record<Framework, string[]>>[]>();
+  for (const [rule, controls] of Object.entries(mapping.extra)) {
+    const key = normalizeRuleId(rule);
+    extraByRule.set(key, [...(extraByRule.get(key) ?? []), controls]);
+  }
+  const index = { themesByRule, themesByCategory, extraByRule };
+  indexes.set(mapping, index);
+  return index;
+}
+
+/** The finding's rule ids, with every id declared equivalent to them. */
+function ruleIdsOf(finding: Finding, rules: EquivalentRules): Set<string> {
+  const ids = new Set<string>();
+  for (const id of [finding.ruleId, ...Object.values(finding.alsoKnownAs ?? {})]) {
+    for (const equivalent of equivalentRuleIds(id, rules)) ids.add(normalizeRuleId(equivalent));
+  }
+  return ids;
+}
+
+export function themesOf(finding: Finding, mapping: ComplianceMapping): Set<string> {
+  const index = indexOf(mapping);
+  const themes = new Set(index.themesByCategory.get(finding.category) ?? []);
+  for (const id of ruleIdsOf(finding, mapping.equivalentRules)) {
+    for (const theme of index.themesByRule.get(id) ?? []) themes.add(theme);
+  }
+  return themes;
+}
+
+const controlKey = (ref: ControlRef) => `${ref.framework}\u0000${ref.control}`;
+
+function compareControls(a: ControlRef, b: ControlRef): number {
+  return (
+    FRAMEWORKS.indexOf(a.framework) - FRAMEWORKS.indexOf(b.framework) ||
+    a.control.localeCompare(b.control, "en", { numeric: true })
+  );
+}
+
+/**
+ * Every control the finding touches: those it already carries, those of its themes, and the
+ * user's additions for any of its rule ids. Sorted by framework, then control id.
+ */
+export function controlsFor(finding: Finding, mapping: ComplianceMapping): ControlRef[] {
+  const refs = new Map<string, ControlRef>();
+  const add = (ref: ControlRef) => refs.set(controlKey(ref), ref);
+  for (const ref of finding.controls) add(ref);
+  for (const theme of themesOf(finding, mapping)) {
+    for (const framework of FRAMEWORKS) {
+      for (const control of mapping.frameworks[framework].themes[theme] ?? []) add({ framework, control });
+    }
+  }
+  const index = indexOf(mapping);
+  for (const id of ruleIdsOf(finding, mapping.equivalentRules)) {
+    for (const extra of index.extraByRule.get(id) ?? []) {
+      for (const framework of FRAMEWORKS) {
+        for (const control of extra[framework] ?? []) add({ framework, control });
+      }
+    }
+  }
+  return [...refs.values()].sort(compareControls);
+}
+
+/** Controls of the themes that at least one of `tools` checks. */
+function coveredControls(
+  mapping: ComplianceMapping,
+  framework: Framework,
+  tools: ReadonlySet<string>,
+): string[] {
+  const controls: string[] = [];
+  for (const [theme, data] of Object.entries(mapping.themes)) {
+    if (!data.scanners.some((scanner) => tools.has(scanner))) continue;
+    controls.push(...(mapping.frameworks[framework].themes[theme] ?? []));
+  }
+  return controls;
+}
+
+// --- The report -------------------------------------------------------------------------------
+
+/** A finding as the report sees it: a status, when the decision has given it one. */
+export type ReportedFinding = Finding & { status?: FindingStatus };
+
+export interface ComplianceOptions {
+  /**
+   * Tools that ran (scanners that finished, and tools whose reports were ingested). Omitted: every
+   * theme counts as covered.
+   */
+  tools?: readonly string[];
+}
+
+/** Counts towards a failed control: active (not suppressed, not baseline) and more than INFO. */
+export function failsControls(finding: ReportedFinding): boolean {
+  return finding.status !== "suppressed" && finding.status !== "baseline" && finding.severity !== "INFO";
+}
+
+export function complianceReport(
+  findings: readonly ReportedFinding[],
+  frameworks: readonly Framework[],
+  gatingFrameworks: readonly Framework[],
+  mapping: ComplianceMapping,
+  options: ComplianceOptions = {},
+): FrameworkReport[] {
+  const tools = new Set(options.tools ?? Object.values(mapping.themes).flatMap((theme) => theme.scanners));
+  for (const finding of findings) for (const tool of finding.tools) tools.add(tool);
+  const touched = findings.map((finding) => ({ finding, controls: controlsFor(finding, mapping) }));
+  return frameworks.map((framework) => {
+    const checked = new Set(coveredControls(mapping, framework, tools));
+    const failing = new Map<string, string[]>();
+    for (const { finding, controls } of touched) {
+      for (const ref of controls) {
+        if (ref.framework !== framework) continue;
+        checked.add(ref.control);
+        if (!failsControls(finding)) continue;
+        failing.set(ref.control, [...(failing.get(ref.control) ?? []), finding.fingerprint]);
+      }
+    }
+    const titles = mapping.frameworks[framework].controls;
+    const controls: ControlResult[] = [...checked]
+      .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+      .map((control) => {
+        const fingerprints = [...new Set(failing.get(control) ?? [])].sort();
+        const title = titles[control];
+        return {
+          framework,
+          control,
+          ...(title === undefined ? {} : { title }),
+          status: fingerprints.length > 0 ? "failed" : "passed",
+          findings: fingerprints,
+        };
+      });
+    const failed = controls.filter((control) => control.status === "failed").length;
+    return {
+      framework,
+      gating: gatingFrameworks.includes(framework),
+      checked: controls.length,
+      passed: controls.length - failed,
+      failed,
+      controls,
+    };
+  });
+}
