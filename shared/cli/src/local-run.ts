@@ -74,7 +74,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     seed: options.step.prId === undefined ? {} : { pullRequests: [{ id: options.step.prId, destinationBranch: options.step.prDestinationBranch ?? "main" }] },
   });
   try {
-    const sink = { BITBUCKET_API_URL: fake.apiUrl, NO_COLOR: process.env.NO_COLOR ?? "" };
+    // The pipe talks to the fake as it would to the Pipelines auth proxy: no credentials needed.
+    const sink = { BITBUCKET_PIPELINES_PROXY: fake.url, ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}) };
     let exitCode: number;
     let output: string;
     if (options.docker) {

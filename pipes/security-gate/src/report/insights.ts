@@ -1,24 +1,21 @@
 /**
- * GateResult → a Bitbucket Code Insights report and its annotations, in the wire shape of the
- * OpenAPI document's `report` and `report_annotation` schemas, ready for the client to send.
- * Limits (450-character summaries, 2,000-character details, 1,000 annotations, 10 data fields) are
- * in INSIGHTS_LIMITS, with their sources.
+ * GateResult → a Bitbucket Code Insights report and its annotations, as @pipes/bitbucket's domain
+ * types. The client maps them to the wire (field names, absolute links, text and data-field limits,
+ * batches of 100) in `toWireReport` and `toWireAnnotation`; this file decides only what they say.
  */
 import { createHash } from "node:crypto";
-import type { Verdict } from "@pipes/core";
 import {
   type AnnotationResult,
   type AnnotationSeverity,
   type AnnotationType,
-  INSIGHTS_LIMITS,
-  type InsightsAnnotation,
-  type InsightsReport,
-  printableText,
-  type ReportData,
+  CODE_INSIGHTS_LIMITS,
+  type InsightAnnotation,
+  type InsightReport,
+  type ReportDatum,
   type ReportResult,
-  truncateText,
-  webLink,
-} from "@pipes/reports";
+} from "@pipes/bitbucket";
+import type { Verdict } from "@pipes/core";
+import { printableText, webLink } from "@pipes/reports";
 import type { Severity } from "../findings.ts";
 import type { FindingStatus, GateFinding, GateResult } from "../gate.ts";
 import { mostImportantFirst } from "./importance.ts";
@@ -59,35 +56,34 @@ const VERDICT_DETAILS: Record<Verdict, string> = {
 };
 
 /** The report to PUT on the commit. */
-export function renderInsightsReport(result: GateResult, options: InsightsOptions = {}): InsightsReport {
+export function renderInsightsReport(result: GateResult, options: InsightsOptions = {}): InsightReport {
   const reasons = result.reasons.map((reason) => reason.message);
   const explanation = reasons.length > 0 ? reasons.join("; ") : "no findings above the thresholds";
   return {
     ...reportHeader(options),
-    details: insightsText(`${VERDICT_DETAILS[result.verdict]}: ${explanation}.`, INSIGHTS_LIMITS.details),
+    details: plain(`${VERDICT_DETAILS[result.verdict]}: ${explanation}.`),
     result: REPORT_RESULTS[result.verdict],
     data: reportData(result),
   };
 }
 
 /** A report saying the gate is running, to PUT before the scanners start; the final one replaces it. */
-export function renderPendingInsightsReport(options: InsightsOptions = {}): InsightsReport {
+export function renderPendingInsightsReport(options: InsightsOptions = {}): InsightReport {
   return { ...reportHeader(options), details: "Scanning…", result: "PENDING", data: [] };
 }
 
-function reportHeader(options: InsightsOptions): Omit<InsightsReport, "details" | "result" | "data"> {
+function reportHeader(options: InsightsOptions): Omit<InsightReport, "details" | "result" | "data"> {
   const link = webLink(options.link);
   return {
-    type: "report",
-    external_id: options.externalId ?? REPORTER,
+    id: options.externalId ?? REPORTER,
     title: TITLE,
     reporter: REPORTER,
-    report_type: "SECURITY",
+    type: "SECURITY",
     ...(link ? { link } : {}),
   };
 }
 
-function reportData(result: GateResult): ReportData[] {
+function reportData(result: GateResult): ReportDatum[] {
   const blocking = result.findings.filter((finding) => finding.status === "blocking").length;
   const suppressed = result.findings.filter((finding) => finding.status === "suppressed").length;
   const scanners = result.scanners
@@ -95,7 +91,7 @@ function reportData(result: GateResult): ReportData[] {
       scanner.status === "ok" ? scannerLabel(scanner) : `${scannerLabel(scanner)} (${scanner.status})`,
     )
     .join(", ");
-  const data: ReportData[] = [
+  return [
     { title: "Verdict", type: "TEXT", value: result.verdict },
     { title: "Blocking findings", type: "NUMBER", value: blocking },
     { title: "Critical", type: "NUMBER", value: result.counts.CRITICAL },
@@ -104,33 +100,32 @@ function reportData(result: GateResult): ReportData[] {
     { title: "Low", type: "NUMBER", value: result.counts.LOW },
     { title: "Info", type: "NUMBER", value: result.counts.INFO },
     { title: "Suppressed", type: "NUMBER", value: suppressed },
-    { title: "Scanners", type: "TEXT", value: insightsText(scanners || "none", INSIGHTS_LIMITS.summary) },
+    { title: "Scanners", type: "TEXT", value: plain(scanners || "none") },
   ];
-  return data.slice(0, INSIGHTS_LIMITS.dataFields);
 }
 
 /**
- * The annotations to POST (in batches of INSIGHTS_LIMITS.annotationsPerRequest): blocking findings
- * first, then by severity, at most the 1,000 a report can hold.
+ * The annotations to POST: blocking findings first, then by severity, at most the 1,000 a report
+ * can hold. The cut is made here because the client's `selectAnnotations` would cut by severity
+ * alone, dropping blocking LOW findings for baseline or suppressed CRITICAL ones.
  */
-export function renderInsightsAnnotations(result: GateResult): InsightsAnnotation[] {
+export function renderInsightsAnnotations(result: GateResult): InsightAnnotation[] {
   const usedIds = new Set<string>();
   return mostImportantFirst(result.findings)
-    .slice(0, INSIGHTS_LIMITS.annotationsPerReport)
-    .map((finding) => annotation(finding, uniqueExternalId(finding, usedIds)));
+    .slice(0, CODE_INSIGHTS_LIMITS.annotationsPerReport)
+    .map((finding) => annotation(finding, uniqueId(finding, usedIds)));
 }
 
-function annotation(finding: GateFinding, externalId: string): InsightsAnnotation {
+function annotation(finding: GateFinding, id: string): InsightAnnotation {
   const link = webLink(finding.helpUri);
   const line = finding.location?.startLine;
   return {
-    type: "report_annotation",
-    external_id: externalId,
-    annotation_type: annotationType(finding),
+    id,
+    type: annotationType(finding),
     ...(finding.location ? { path: finding.location.file } : {}),
-    ...(line !== undefined && Number.isInteger(line) && line >= 1 ? { line } : {}),
-    summary: insightsText(`${finding.ruleId}: ${finding.title || finding.message}`, INSIGHTS_LIMITS.summary),
-    details: insightsText(annotationDetails(finding), INSIGHTS_LIMITS.details),
+    ...(line !== undefined ? { line } : {}),
+    summary: plain(`${finding.ruleId}: ${finding.title || finding.message}`),
+    details: plain(annotationDetails(finding)),
     result: ANNOTATION_RESULTS[finding.status],
     severity: ANNOTATION_SEVERITIES[finding.severity],
     ...(link ? { link } : {}),
@@ -173,10 +168,11 @@ function annotationType(finding: GateFinding): AnnotationType {
 }
 
 /**
- * Bitbucket updates an annotation with the same external id in place, so ids must be unique in the
- * report and stable across runs: the finding's fingerprint, hashed when long, numbered on a clash.
+ * Bitbucket updates an annotation with the same external id in place (and the client drops repeats),
+ * so ids must be unique in the report and stable across runs: the finding's fingerprint, hashed when
+ * long, numbered on a clash.
  */
-function uniqueExternalId(finding: GateFinding, usedIds: Set<string>): string {
+function uniqueId(finding: GateFinding, usedIds: Set<string>): string {
   const fingerprint =
     finding.fingerprint.length <= 64
       ? finding.fingerprint
@@ -188,6 +184,7 @@ function uniqueExternalId(finding: GateFinding, usedIds: Set<string>): string {
   return id;
 }
 
-function insightsText(text: string, max: number): string {
-  return truncateText(printableText(text).trim(), max);
+/** Scanner output carries colour codes and control characters; the wire mapping shortens the rest. */
+function plain(text: string): string {
+  return printableText(text).trim();
 }

@@ -1,0 +1,53 @@
+/**
+ * The last step of every parser: a finding as read from the report becomes a `Finding`, with its
+ * fingerprint computed one way for all tools and any secret value gone.
+ */
+import type { Finding, Location } from "../findings.ts";
+import { fingerprint } from "./fingerprint.ts";
+import type { ParseContext } from "./parsed-report.ts";
+import { redactSecret } from "./redaction.ts";
+
+export interface FindingDraft extends Omit<Finding, "tools" | "fingerprint" | "controls"> {
+  /** The secret value, when the tool gives it: hashed into the fingerprint, then dropped. */
+  secret?: string | undefined;
+}
+
+/** Completes a draft: `tools`, `fingerprint`, empty `controls` (compliance mapping adds them later). */
+export function completeFinding(draft: FindingDraft, context: ParseContext): Finding {
+  const { secret, ...fields } = draft;
+  const { location } = fields;
+  const needsSource = !secret && !fields.resource && location?.startLine !== undefined;
+  const sourceText =
+    needsSource && location?.startLine !== undefined
+      ? context.source.read(location.file, location.startLine, location.endLine ?? location.startLine)
+      : undefined;
+  const finding: Finding = {
+    ...fields,
+    title: redactSecret(fields.title, secret),
+    message: redactSecret(fields.message, secret),
+    tools: [fields.tool],
+    fingerprint: fingerprint({
+      ruleId: fields.ruleId,
+      file: location?.file,
+      resource: fields.resource,
+      secret,
+      sourceText,
+      message: fields.message,
+    }),
+    controls: [],
+  };
+  return withoutUndefined(finding);
+}
+
+/** A location with only the line numbers the tool gave (0 and negative numbers mean "none" in some tools). */
+export function locationOf(file: string, startLine?: number | null, endLine?: number | null): Location {
+  const start = startLine !== undefined && startLine !== null && startLine > 0 ? startLine : undefined;
+  if (start === undefined) return { file };
+  const end = endLine !== undefined && endLine !== null && endLine >= start ? endLine : start;
+  return { file, startLine: start, endLine: end };
+}
+
+/** Optional fields are left out rather than set to undefined, so findings compare and serialize cleanly. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,0 +1,74 @@
+/**
+ * The `REPORTS` variable: reports that earlier steps wrote, found by glob in the clone directory and
+ * ingested beside the pipe's own scanners. Each file becomes one `ScannerRun` with status "ingested".
+ */
+import { glob, readFile } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "@pipes/core";
+import type { Finding } from "../findings.ts";
+import type { ScannerRun } from "../gate.ts";
+import { parseReport } from "./parse-report.ts";
+import { sourceLinesUnder } from "./source-lines.ts";
+
+/** A ScannerRun that also names the report it came from. */
+export interface IngestedRun extends ScannerRun {
+  status: "ingested";
+  report: string;
+}
+
+export interface IngestedReports {
+  findings: Finding[];
+  runs: IngestedRun[];
+  warnings: string[];
+}
+
+/**
+ * The files each pattern matches, relative to the clone directory, in a stable order. A pattern that
+ * matches nothing is an error: a report that silently went missing would make the gate pass.
+ */
+export async function reportFiles(patterns: readonly string[], cloneDir: string): Promise<string[]> {
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    const matched: string[] = [];
+    for await (const file of glob(pattern, { cwd: cloneDir, withFileTypes: true })) {
+      if (file.isFile()) matched.push(path.join(file.parentPath, file.name));
+    }
+    if (matched.length === 0) {
+      throw new InputError(`REPORTS: no file matches "${pattern}" in ${cloneDir}`, {
+        suggestion:
+          "Check the path, and that the step that wrote the report passes it on as an artifact (artifacts: - reports/**).",
+      });
+    }
+    for (const absolute of matched.sort()) files.add(absolute);
+  }
+  const root = path.resolve(cloneDir);
+  return [...files].map((absolute) => path.relative(root, absolute).split(path.sep).join("/"));
+}
+
+/** Findings of every report the patterns match; one run per file, with the tool that wrote it. */
+export async function ingestReports(patterns: readonly string[], cloneDir: string): Promise<IngestedReports> {
+  const files = await reportFiles(patterns, cloneDir);
+  const source = sourceLinesUnder(cloneDir);
+  const result: IngestedReports = { findings: [], runs: [], warnings: [] };
+  for (const file of files) {
+    const started = Date.now();
+    const text = await readFile(path.join(cloneDir, file), "utf8");
+    const parsed = parseReport(text, {
+      reportName: file,
+      repoRoot: path.resolve(cloneDir),
+      baseDir: ".",
+      source,
+    });
+    result.findings.push(...parsed.findings);
+    result.warnings.push(...parsed.warnings);
+    result.runs.push({
+      tool: parsed.tool,
+      ...(parsed.version ? { version: parsed.version } : {}),
+      status: "ingested",
+      findings: parsed.findings.length,
+      durationMs: Date.now() - started,
+      report: file,
+    });
+  }
+  return result;
+}

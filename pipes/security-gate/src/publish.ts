@@ -1,0 +1,92 @@
+/**
+ * Where the decision goes: files in the clone (reports folder, test-results/, shared storage for
+ * later pipes) and, best effort, Bitbucket (Code Insights report with annotations, one sticky PR
+ * comment). A failed Bitbucket call is one warning: it never hides or changes the gate's result.
+ */
+import path from "node:path";
+import {
+  bitbucketCredentials,
+  commitFromContext,
+  createBitbucketClient,
+  endpointOverrides,
+  publish,
+  publishCodeInsights,
+  pullRequestFromContext,
+  upsertStickyComment,
+} from "@pipes/bitbucket";
+import { type BitbucketContext, type Env, type Logger, PipeOutputs, writeFileAtomic } from "@pipes/core";
+import { buildBaseline, serializeBaseline } from "./baseline.ts";
+import type { GateResult } from "./gate.ts";
+import { renderInsightsAnnotations, renderInsightsReport } from "./report/insights.ts";
+import { renderJUnit } from "./report/junit.ts";
+import { renderPullRequestComment, renderSummary } from "./report/markdown.ts";
+import { renderSarif } from "./report/sarif.ts";
+import { gateResultSchema, type RunFacts, resultDocument } from "./result.ts";
+import type { Variables } from "./variables.ts";
+
+export const PIPE_NAME = "security-gate";
+
+export interface PublishInput {
+  result: GateResult;
+  vars: Variables;
+  context: BitbucketContext;
+  env: Env;
+  log: Logger;
+  facts: RunFacts;
+  baselineUsed: boolean;
+}
+
+/** Every file first (each written atomically), then Bitbucket. */
+export async function publishResult(input: PublishInput): Promise<void> {
+  const { result, vars, context, log, facts } = input;
+  const outputs = new PipeOutputs(PIPE_NAME, context, vars.REPORTS_DIR);
+  const document = resultDocument(result, facts);
+  await outputs.writeReport("security-gate.sarif", renderSarif(result, { baselineUsed: input.baselineUsed }));
+  await outputs.writeReport("summary.md", renderSummary(result));
+  await outputs.writeReport("result.json", `${JSON.stringify(document, null, 2)}\n`);
+  await outputs.writeJUnit(renderJUnit(result));
+  await outputs.writeResult(gateResultSchema, document);
+  if (vars.WRITE_BASELINE) {
+    const file = path.resolve(context.cloneDir, vars.WRITE_BASELINE);
+    const active = result.findings.filter((f) => f.status !== "suppressed");
+    await writeFileAtomic(file, serializeBaseline(buildBaseline(active, { created: facts.now, ...(facts.commit ? { commit: facts.commit } : {}) })));
+    log.info(`baseline of ${active.length} findings written to ${vars.WRITE_BASELINE}`);
+  }
+  log.info(`reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (SARIF, summary.md, result.json); JUnit: test-results/${PIPE_NAME}.xml`);
+  await publishToBitbucket(input);
+}
+
+async function publishToBitbucket({ result, vars, context, env, log }: PublishInput): Promise<void> {
+  if (!vars.CODE_INSIGHTS && !vars.PR_COMMENT) return;
+  if (!context.workspace || !context.repoSlug || !context.commit) {
+    log.info("Bitbucket reports skipped: not in a Pipelines step (BITBUCKET_WORKSPACE, BITBUCKET_REPO_SLUG, BITBUCKET_COMMIT unset)");
+    return;
+  }
+  const credentials = bitbucketCredentials({
+    accessToken: vars.BITBUCKET_ACCESS_TOKEN,
+    username: vars.BITBUCKET_USERNAME,
+    appPassword: vars.BITBUCKET_APP_PASSWORD,
+  });
+  const client = createBitbucketClient({
+    logger: log,
+    credentials,
+    ...endpointOverrides(env),
+    ...(vars.BITBUCKET_API_URL ? { baseUrl: vars.BITBUCKET_API_URL } : {}),
+  });
+  if (vars.CODE_INSIGHTS) {
+    const published = await publish(log, "Code Insights report", () =>
+      publishCodeInsights(client, commitFromContext(context), renderInsightsReport(result), renderInsightsAnnotations(result)),
+    );
+    if (published.ok)
+      log.info(
+        `Code Insights: report "${published.value.reportId}" with ${published.value.annotationsSent} annotations${published.value.annotationsOmitted ? ` (${published.value.annotationsOmitted} more over the API's limit)` : ""}`,
+      );
+  }
+  const pr = pullRequestFromContext(context);
+  if (vars.PR_COMMENT && pr) {
+    const comment = await publish(log, "PR comment", () =>
+      upsertStickyComment(client, pr, PIPE_NAME, renderPullRequestComment(result)),
+    );
+    if (comment.ok) log.info(`PR #${pr.prId} comment ${comment.value.action}`);
+  }
+}
