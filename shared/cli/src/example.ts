@@ -31,17 +31,22 @@ function git(cwd: string, args: string[], env: Record<string, string> = {}): str
   return execFileSync("git", args, { cwd, env: { ...process.env, ...env }, encoding: "utf8" }).trim();
 }
 
-/** Makes the example's git history; returns the PR's head commit. */
+/**
+ * Makes the example's git history in a bare "origin" and clones the PR's branch from it, as
+ * Pipelines does (so origin/main exists for the commit range). Returns the clone and its head.
+ */
 export async function prepareExampleRepository(source: string, work: string): Promise<{ repo: string; head: string }> {
+  const author = path.join(work, "author");
+  const origin = path.join(work, "origin.git");
   const repo = path.join(work, "infrastructure");
   const keys = path.join(work, "keys");
   await rm(work, { recursive: true, force: true });
   await mkdir(keys, { recursive: true });
-  await cp(source, repo, { recursive: true });
+  await cp(source, author, { recursive: true });
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "platform@acme.example", "-f", path.join(keys, "platform")]);
   const publicKey = (await readFile(path.join(keys, "platform.pub"), "utf8")).trim();
-  await mkdir(path.join(repo, ".bitbucket"), { recursive: true });
-  await writeFile(path.join(repo, ".bitbucket/allowed_signers"), `platform@acme.example namespaces="git" ${publicKey}\n`);
+  await mkdir(path.join(author, ".bitbucket"), { recursive: true });
+  await writeFile(path.join(author, ".bitbucket/allowed_signers"), `platform@acme.example namespaces="git" ${publicKey}\n`);
 
   const identity = {
     GIT_AUTHOR_NAME: "Platform Team",
@@ -50,18 +55,21 @@ export async function prepareExampleRepository(source: string, work: string): Pr
     GIT_COMMITTER_EMAIL: "platform@acme.example",
   };
   const signed = ["-c", "gpg.format=ssh", "-c", `user.signingkey=${path.join(keys, "platform")}`, "commit", "-q", "-S"];
-  git(repo, ["init", "-q", "-b", "main"]);
-  git(repo, ["add", "terraform", ".bitbucket", ".security-gate.yml", "bitbucket-pipelines.yml"]);
-  git(repo, [...signed, "-m", "Network and data layers"], identity);
-  git(repo, ["checkout", "-q", "-b", "feature/report-export"]);
-  git(repo, ["add", "app"]);
-  git(repo, [...signed, "-m", "Export monthly tenant reports"], identity);
-  git(repo, ["add", "config"]);
-  git(repo, ["commit", "-q", "-m", "Deployment settings for the exporter"], {
+  git(author, ["init", "-q", "-b", "main"]);
+  git(author, ["add", "terraform", ".bitbucket", ".security-gate.yml", "bitbucket-pipelines.yml"]);
+  git(author, [...signed, "-m", "Network and data layers"], identity);
+  git(author, ["checkout", "-q", "-b", "feature/report-export"]);
+  git(author, ["add", "app"]);
+  git(author, [...signed, "-m", "Export monthly tenant reports"], identity);
+  git(author, ["add", "config"]);
+  git(author, ["commit", "-q", "-m", "Deployment settings for the exporter"], {
     ...identity,
     GIT_AUTHOR_NAME: "Casey Contractor",
     GIT_AUTHOR_EMAIL: "casey@contractor.example",
   });
+  git(work, ["clone", "-q", "--bare", author, origin]);
+  git(work, ["clone", "-q", "--branch", "feature/report-export", origin, repo]);
+  await rm(author, { recursive: true, force: true });
   return { repo, head: git(repo, ["rev-parse", "HEAD"]) };
 }
 

@@ -1,3 +1,3 @@
-export { runExample } from "./example.ts";
+export { prepareExampleRepository, pullRequestPipes, runExample } from "./example.ts";
 export { buildLocalImage, localImage, runLocally } from "./local-run.ts";
 export { localPipe, pipeNameOf } from "./pipes.ts";

@@ -1,21 +1,4 @@
 export {
-  ANNOTATION_RESULTS,
-  ANNOTATION_SEVERITIES,
-  ANNOTATION_TYPES,
-  type AnnotationResult,
-  type AnnotationSeverity,
-  type AnnotationType,
-  INSIGHTS_LIMITS,
-  type InsightsAnnotation,
-  type InsightsReport,
-  REPORT_DATA_TYPES,
-  REPORT_RESULTS,
-  REPORT_TYPES,
-  type ReportData,
-  type ReportResult,
-  type ReportType,
-} from "./insights.ts";
-export {
   buildJUnitXml,
   JUNIT_FIELD_LIMIT,
   type JUnitOutcome,

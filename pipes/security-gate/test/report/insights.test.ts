@@ -1,4 +1,4 @@
-import { INSIGHTS_LIMITS } from "@pipes/reports";
+import { CODE_INSIGHTS_LIMITS, selectAnnotations, toWireAnnotation, toWireReport } from "@pipes/bitbucket";
 import { describe, expect, it } from "vitest";
 import { SEVERITIES, severityRank } from "../../src/findings.ts";
 import {
@@ -22,17 +22,16 @@ import {
 import { annotationSchemaErrors, reportSchemaErrors } from "./schemas.ts";
 
 describe("Code Insights report", () => {
-  it("is a SECURITY report, valid against the OpenAPI `report` schema, FAILED when the gate fails", () => {
+  it("is a SECURITY report, sent valid against the OpenAPI `report` schema, FAILED when the gate fails", () => {
     const report = renderInsightsReport(failingResult(), {
       link: "https://bitbucket.org/acme/infra/pipelines/results/42",
     });
-    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(reportSchemaErrors(toWireReport(report))).toEqual([]);
     expect(report).toMatchObject({
-      type: "report",
-      external_id: "security-gate",
+      id: "security-gate",
       title: "Security gate",
       reporter: "security-gate",
-      report_type: "SECURITY",
+      type: "SECURITY",
       result: "FAILED",
       link: "https://bitbucket.org/acme/infra/pipelines/results/42",
     });
@@ -56,7 +55,7 @@ describe("Code Insights report", () => {
 
   it("shows the verdict, counts per severity and the scanners as data fields, at most 10", () => {
     const report = renderInsightsReport(failingResult());
-    expect(report.data.length).toBeLessThanOrEqual(INSIGHTS_LIMITS.dataFields);
+    expect(report.data?.length).toBeLessThanOrEqual(CODE_INSIGHTS_LIMITS.dataFields);
     expect(report.data).toEqual([
       { title: "Verdict", type: "TEXT", value: "FAIL" },
       { title: "Blocking findings", type: "NUMBER", value: 7 },
@@ -79,28 +78,29 @@ describe("Code Insights report", () => {
       verdict: "FAIL" as const,
       message: `Reason ${index} ${"z".repeat(80)}`,
     }));
-    const report = renderInsightsReport(failingResult({ reasons }));
-    expect(report.details.length).toBeLessThanOrEqual(INSIGHTS_LIMITS.details);
-    expect(report.details.endsWith("…")).toBe(true);
-    expect(reportSchemaErrors(report)).toEqual([]);
+    const sent = toWireReport(renderInsightsReport(failingResult({ reasons })));
+    expect(sent.details?.length).toBeLessThanOrEqual(CODE_INSIGHTS_LIMITS.reportDetails);
+    expect(sent.details?.endsWith("…")).toBe(true);
+    expect(reportSchemaErrors(sent)).toEqual([]);
   });
 
   it("can say the gate is still running", () => {
     const report = renderPendingInsightsReport();
     expect(report.result).toBe("PENDING");
-    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(reportSchemaErrors(toWireReport(report))).toEqual([]);
   });
 });
 
 describe("Code Insights annotations", () => {
-  it("are valid `report_annotation`s with the finding's place, severity, rule and help link", () => {
+  it("are sent as valid `report_annotation`s with the finding's place, severity, rule and help link", () => {
     const annotations = renderInsightsAnnotations(failingResult());
     expect(annotations).toHaveLength(12);
-    for (const annotation of annotations) expect(annotationSchemaErrors(annotation)).toEqual([]);
+    for (const annotation of annotations) {
+      expect(annotationSchemaErrors(toWireAnnotation(annotation))).toEqual([]);
+    }
     expect(annotations[0]).toEqual({
-      type: "report_annotation",
-      external_id: `security-gate-${githubToken.fingerprint}`,
-      annotation_type: "VULNERABILITY",
+      id: `security-gate-${githubToken.fingerprint}`,
+      type: "VULNERABILITY",
       path: "Dockerfile",
       line: 24,
       summary: "github-pat: GitHub Personal Access Token",
@@ -142,7 +142,7 @@ describe("Code Insights annotations", () => {
       fingerprint: "info",
     });
     const annotations = renderInsightsAnnotations(passingResult({ findings: [info, uselessEqEq, md5] }));
-    expect(annotations.map((a) => [a.summary.split(":")[0], a.severity, a.annotation_type])).toEqual([
+    expect(annotations.map((a) => [a.summary.split(":")[0], a.severity, a.type])).toEqual([
       ["python.lang.correctness.useless-eqeq.useless-eqeq", "HIGH", "BUG"],
       [
         "python.lang.security.insecure-hash-algorithms.insecure-hash-algorithm-md5",
@@ -153,13 +153,14 @@ describe("Code Insights annotations", () => {
     ]);
   });
 
-  it("are capped at the 1,000 a report holds, blocking and most severe first, with unique external ids", () => {
+  it("are capped at the 1,000 a report holds, blocking and most severe first, with unique ids", () => {
     const findings = manyFindings(3000);
     const annotations = renderInsightsAnnotations(
       failingResult({ findings, counts: activeCounts(findings) }),
     );
-    expect(annotations).toHaveLength(INSIGHTS_LIMITS.annotationsPerReport);
-    expect(new Set(annotations.map((a) => a.external_id)).size).toBe(annotations.length);
+    expect(annotations).toHaveLength(CODE_INSIGHTS_LIMITS.annotationsPerReport);
+    expect(new Set(annotations.map((a) => a.id)).size).toBe(annotations.length);
+    expect(selectAnnotations(annotations).omitted).toBe(0);
     const blocking = findings.filter((item) => item.status === "blocking").length;
     expect(annotations.slice(0, blocking).every((a) => a.result === "FAILED")).toBe(true);
     const blockingSeverities = annotations.slice(0, blocking).map((a) => a.severity ?? "LOW");
@@ -175,15 +176,15 @@ describe("Code Insights annotations", () => {
       message: `Found\u0000 ${"m".repeat(5000)}`,
       fingerprint: "f".repeat(300),
     });
-    const [annotation] = renderInsightsAnnotations(passingResult({ findings: [long, { ...long }] }));
-    expect(annotation?.summary.length).toBeLessThanOrEqual(INSIGHTS_LIMITS.summary);
-    expect(annotation?.details?.length).toBeLessThanOrEqual(INSIGHTS_LIMITS.details);
-    expect(annotation?.summary).toMatch(/^github-pat: Token t+…$/);
-    expect(annotation?.details).not.toContain("\u0000");
-    expect(annotation?.external_id).toMatch(/^security-gate-[0-9a-f]{64}$/);
-    const ids = renderInsightsAnnotations(passingResult({ findings: [long, { ...long }] })).map(
-      (a) => a.external_id,
-    );
+    const annotations = renderInsightsAnnotations(passingResult({ findings: [long, { ...long }] }));
+    const [sent] = annotations.map(toWireAnnotation);
+    expect(sent?.summary.length).toBeLessThanOrEqual(CODE_INSIGHTS_LIMITS.annotationSummary);
+    expect(sent?.details?.length).toBeLessThanOrEqual(CODE_INSIGHTS_LIMITS.annotationDetails);
+    expect(sent?.summary).toMatch(/^github-pat: Token t+…$/);
+    expect(sent?.details).not.toContain("\u0000");
+    expect(sent?.external_id).toMatch(/^security-gate-[0-9a-f]{64}$/);
+    expect(annotationSchemaErrors(sent)).toEqual([]);
+    const ids = annotations.map((a) => a.id);
     expect(ids[1]).toBe(`${ids[0]}-2`);
   });
 });

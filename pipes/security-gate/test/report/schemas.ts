@@ -44,16 +44,27 @@ schemas.report_data = {
     value: { anyOf: [{ type: "boolean" }, { type: "number" }, { type: "string" }, { type: "object" }] },
   },
 };
+// As the fake Bitbucket API does (shared/testkit/src/fake-bitbucket-contract.ts): the documented
+// request samples omit `type`, which the base `object` schema requires, and the API takes them; and
+// the API enforces limits the document does not declare.
+delete schemas.object?.required;
+type Schema = { allOf?: Schema[]; properties?: Record<string, Schema>; [keyword: string]: unknown };
+/** A schema's own property: `allOf[0]` is the base `object`, `allOf[1]` the schema's fields. */
+const property = (name: string, field: string): Schema =>
+  (schemas[name] as Schema).allOf?.[1]?.properties?.[field] ?? {};
+property("report_annotation", "summary").maxLength = 450;
+property("report", "details").maxLength = 2000;
+property("report", "data").maxItems = 10;
 // OpenAPI 3.0 schemas: `discriminator` and `x-bb-*` are annotations, ignored outside strict mode.
 const openapiAjv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(openapiAjv);
 openapiAjv.addSchema({ $id: "bitbucket", components: { schemas } });
 
-/** Violations of the OpenAPI `report` schema (undeclared fields allowed, as the schema says). */
+/** Violations of the OpenAPI `report` schema by a wire report (undeclared fields allowed, as the schema says). */
 export const reportSchemaErrors = errorsOf(
   openapiAjv.compile({ $ref: "bitbucket#/components/schemas/report" }),
 );
-/** Violations of the OpenAPI `report_annotation` schema. */
+/** Violations of the OpenAPI `report_annotation` schema by a wire annotation. */
 export const annotationSchemaErrors = errorsOf(
   openapiAjv.compile({ $ref: "bitbucket#/components/schemas/report_annotation" }),
 );
