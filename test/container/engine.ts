@@ -12,7 +12,8 @@ export const sharedFixtures = path.resolve(repositoryRoot, "../shared/fixtures")
 
 export function containerEngine(): { available: boolean; reason: string } {
   const host = process.env.DOCKER_HOST;
-  if (!host) return { available: false, reason: "DOCKER_HOST is not set (run: eval \"$(bash docker/engine.sh env)\")" };
+  if (!host)
+    return { available: false, reason: 'DOCKER_HOST is not set (run: eval "$(bash docker/engine.sh env)")' };
   if (host.startsWith("unix://") && !existsSync(host.slice("unix://".length)))
     return { available: false, reason: `no engine socket at ${host}` };
   return { available: true, reason: "" };

@@ -47,7 +47,11 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
   let oidcToken: string;
 
   beforeAll(async () => {
-    await buildImage({ contextDir: path.join(repositoryRoot, "pipes/security-gate"), tag: IMAGE, buildArgs: { VERSION: "0.1.0" } });
+    await buildImage({
+      contextDir: path.join(repositoryRoot, "pipes/security-gate"),
+      tag: IMAGE,
+      buildArgs: { VERSION: "0.1.0" },
+    });
     const { privateKey, publicKey } = await generateKeyPair("RS256");
     const jwk = { ...(await exportJWK(publicKey)), kid: "contract-key", alg: "RS256", use: "sig" };
     fake = await startFakeBitbucket({
@@ -77,7 +81,13 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
       image: IMAGE,
       pipe: PIPE,
       cloneDir: repo,
-      step: { commit: head, branch: "feature/report-export", prId: 7, prDestinationBranch: "main", oidcToken },
+      step: {
+        commit: head,
+        branch: "feature/report-export",
+        prId: 7,
+        prDestinationBranch: "main",
+        oidcToken,
+      },
       variables: {
         SCANNERS: ["checkov", "trivy", "semgrep", "gitleaks"],
         COMPLIANCE_FRAMEWORKS: ["SOC2", "PCI-DSS"],
@@ -107,7 +117,8 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
 
   it("shows debug output with DEBUG=true, but never the access token, the OIDC token or the committed secret", async () => {
     expect(run.output).toContain("[debug]");
-    for (const secret of [ACCESS_TOKEN, oidcToken, COMMITTED_SECRET]) expect(run.output).not.toContain(secret);
+    for (const secret of [ACCESS_TOKEN, oidcToken, COMMITTED_SECRET])
+      expect(run.output).not.toContain(secret);
     for (const file of await filesUnder(repo)) {
       if (file.includes(`${path.sep}.git${path.sep}`) || file.endsWith("config/deploy.env")) continue;
       const text = await readFile(file, "utf8");
@@ -117,15 +128,26 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
   });
 
   it("writes its decision for later pipes to the shared pipe storage, with a JSON Schema", async () => {
-    const shared = path.join(repo, path.relative("/opt/atlassian/pipelines/agent/build", SHARED_STORAGE_DIR), "security-gate");
+    const shared = path.join(
+      repo,
+      path.relative("/opt/atlassian/pipelines/agent/build", SHARED_STORAGE_DIR),
+      "security-gate",
+    );
     const result = JSON.parse(await readFile(path.join(shared, "result.json"), "utf8"));
     const schema = JSON.parse(await readFile(path.join(shared, "result.schema.json"), "utf8"));
     expect(schema.properties.verdict.enum).toEqual(["PASS", "WARN", "FAIL"]);
     expect(result).toMatchObject({ pipe: "security-gate", verdict: "FAIL", commit: head, pullRequest: 7 });
     const byRule = (tool: string, file: string) =>
-      result.findings.filter((f: { tools: string[]; file?: string }) => f.tools.includes(tool) && f.file === file);
-    expect(byRule("checkov", "terraform/data/main.tf").map((f: { ruleId: string }) => f.ruleId)).toContain("CKV_AWS_20");
-    expect(byRule("semgrep", "app/report_export.py")[0]).toMatchObject({ severity: "HIGH", status: "blocking" });
+      result.findings.filter(
+        (f: { tools: string[]; file?: string }) => f.tools.includes(tool) && f.file === file,
+      );
+    expect(byRule("checkov", "terraform/data/main.tf").map((f: { ruleId: string }) => f.ruleId)).toContain(
+      "CKV_AWS_20",
+    );
+    expect(byRule("semgrep", "app/report_export.py")[0]).toMatchObject({
+      severity: "HIGH",
+      status: "blocking",
+    });
     const secret = byRule("gitleaks", "config/deploy.env");
     expect(secret.length).toBeGreaterThan(0);
     expect(secret.some((f: { tools: string[] }) => f.tools.includes("trivy"))).toBe(true);
@@ -151,11 +173,13 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
     const junit = await readFile(path.join(repo, "test-results/security-gate.xml"), "utf8");
     const failures = Number(/<testsuites[^>]*failures="(\d+)"/.exec(junit)?.[1]);
     expect(failures).toBeGreaterThan(5);
-    const sarif = JSON.parse(await readFile(path.join(repo, "pipe-reports/security-gate/security-gate.sarif"), "utf8"));
-    expect(sarif.version).toBe("2.1.0");
-    expect(sarif.runs.map((r: { tool: { driver: { name: string } } }) => r.tool.driver.name.toLowerCase())).toEqual(
-      expect.arrayContaining(["checkov", "trivy", "semgrep", "gitleaks"]),
+    const sarif = JSON.parse(
+      await readFile(path.join(repo, "pipe-reports/security-gate/security-gate.sarif"), "utf8"),
     );
+    expect(sarif.version).toBe("2.1.0");
+    expect(
+      sarif.runs.map((r: { tool: { driver: { name: string } } }) => r.tool.driver.name.toLowerCase()),
+    ).toEqual(expect.arrayContaining(["checkov", "trivy", "semgrep", "gitleaks"]));
   });
 
   it("publishes one Code Insights report with annotations and one PR comment, all accepted by the API spec", () => {
@@ -178,12 +202,19 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
       image: IMAGE,
       pipe: PIPE,
       cloneDir: fresh,
-      variables: { SCANNERS: ["checkov", "bandit"], MAX_HIGH: "-3", SIGNED_COMMITS: "always", SCANNER_TIMEOUT: "soon", BITBUCKET_APP_PASSWORD: "pw-that-must-not-leak" },
+      variables: {
+        SCANNERS: ["checkov", "bandit"],
+        MAX_HIGH: "-3",
+        SIGNED_COMMITS: "always",
+        SCANNER_TIMEOUT: "soon",
+        BITBUCKET_APP_PASSWORD: "pw-that-must-not-leak",
+      },
       env: { NO_COLOR: "1" },
     });
     expect(invalid.exitCode).toBe(2);
     expect(invalid.output).toContain("4 invalid variables");
-    for (const name of ["SCANNERS", "MAX_HIGH", "SIGNED_COMMITS", "SCANNER_TIMEOUT"]) expect(invalid.output).toContain(`- ${name}: `);
+    for (const name of ["SCANNERS", "MAX_HIGH", "SIGNED_COMMITS", "SCANNER_TIMEOUT"])
+      expect(invalid.output).toContain(`- ${name}: `);
     expect(invalid.output).not.toMatch(/\n\s+at /);
     expect(invalid.output).not.toContain("pw-that-must-not-leak");
     expect(await filesUnder(path.join(fresh, "pipe-reports"))).toEqual([]);
@@ -193,13 +224,25 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
   it("ingests reports made by earlier steps and, with ENFORCE=false, exits 0 with a loud warning", async () => {
     const { repo: fresh } = await clone("ingest");
     await mkdir(path.join(fresh, "reports"), { recursive: true });
-    await cp(path.join(sharedFixtures, "sarif/trivy-terraform-config.sarif"), path.join(fresh, "reports/trivy.sarif"));
-    await cp(path.join(sharedFixtures, "native/gitleaks-v8-many.json"), path.join(fresh, "reports/gitleaks.json"));
+    await cp(
+      path.join(sharedFixtures, "sarif/trivy-terraform-config.sarif"),
+      path.join(fresh, "reports/trivy.sarif"),
+    );
+    await cp(
+      path.join(sharedFixtures, "native/gitleaks-v8-many.json"),
+      path.join(fresh, "reports/gitleaks.json"),
+    );
     const ingest = await runPipeContainer({
       image: IMAGE,
       pipe: PIPE,
       cloneDir: fresh,
-      variables: { SCANNERS: [], REPORTS: ["reports/*.sarif", "reports/*.json"], ENFORCE: "false", CODE_INSIGHTS: "false", PR_COMMENT: "false" },
+      variables: {
+        SCANNERS: [],
+        REPORTS: ["reports/*.sarif", "reports/*.json"],
+        ENFORCE: "false",
+        CODE_INSIGHTS: "false",
+        PR_COMMENT: "false",
+      },
       env: { NO_COLOR: "1" },
     });
     expect(ingest.exitCode).toBe(0);

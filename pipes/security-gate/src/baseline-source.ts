@@ -14,7 +14,9 @@ export async function previousBaseline(
   log: Logger,
 ): Promise<Baseline | undefined> {
   if (!config.baseline) {
-    log.warn("NEW_ONLY is on but no baseline is configured (BASELINE_FILE or `baseline:`): every finding counts as new");
+    log.warn(
+      "NEW_ONLY is on but no baseline is configured (BASELINE_FILE or `baseline:`): every finding counts as new",
+    );
     return undefined;
   }
   const file = path.resolve(context.cloneDir, config.baseline);

@@ -10,10 +10,10 @@ import type { ScannerRun, ZeroTrustCheck } from "./gate.ts";
 import { ingestReports } from "./ingest/reports.ts";
 import { runScanners } from "./scanners/scan.ts";
 import type { ScanOptions } from "./scanners/scan-options.ts";
+import type { Variables } from "./variables.ts";
 import { type CommitRange, commitRangeFor, resolveCommitRange } from "./zero-trust/commit-range.ts";
 import { checkOidc, oidcCheckSettings } from "./zero-trust/oidc-check.ts";
 import { checkSignedCommits, signedCommitsSettings } from "./zero-trust/signed-commits.ts";
-import type { Variables } from "./variables.ts";
 
 export interface Evidence {
   findings: Finding[];
@@ -27,7 +27,11 @@ function asStrings(value: unknown): string[] | undefined {
 }
 
 /** The git range gitleaks scans beside the working tree: the PR's (or push's) commits. */
-async function gitleaksRange(range: CommitRange, context: BitbucketContext, log: Logger): Promise<string | undefined> {
+async function gitleaksRange(
+  range: CommitRange,
+  context: BitbucketContext,
+  log: Logger,
+): Promise<string | undefined> {
   try {
     const resolved = await resolveCommitRange(range, context.cloneDir, log);
     const [first, second, third] = resolved.revisions;
@@ -40,7 +44,12 @@ async function gitleaksRange(range: CommitRange, context: BitbucketContext, log:
   }
 }
 
-export async function gatherEvidence(vars: Variables, config: GateConfig, context: BitbucketContext, log: Logger): Promise<Evidence> {
+export async function gatherEvidence(
+  vars: Variables,
+  config: GateConfig,
+  context: BitbucketContext,
+  log: Logger,
+): Promise<Evidence> {
   const range = commitRangeFor({
     commitRange: vars.COMMIT_RANGE,
     prDestinationBranch: context.prDestinationBranch,
@@ -49,7 +58,9 @@ export async function gatherEvidence(vars: Variables, config: GateConfig, contex
   });
   const checkov = config.scanners.checkov ?? {};
   const semgrep = config.scanners.semgrep ?? {};
-  const commitRange = vars.SCANNERS.includes("gitleaks") ? await gitleaksRange(range, context, log) : undefined;
+  const commitRange = vars.SCANNERS.includes("gitleaks")
+    ? await gitleaksRange(range, context, log)
+    : undefined;
   const options: ScanOptions = {
     repoRoot: context.cloneDir,
     scanPath: vars.SCAN_PATH,
@@ -65,9 +76,13 @@ export async function gatherEvidence(vars: Variables, config: GateConfig, contex
 
   const [scanned, ingested, signed, oidc] = await Promise.all([
     vars.SCANNERS.length > 0
-      ? log.group(`scanners: ${vars.SCANNERS.join(", ")}`, () => runScanners(vars.SCANNERS as Scanner[], options, log))
+      ? log.group(`scanners: ${vars.SCANNERS.join(", ")}`, () =>
+          runScanners(vars.SCANNERS as Scanner[], options, log),
+        )
       : Promise.resolve({ findings: [], runs: [], warnings: [] }),
-    vars.REPORTS.length > 0 ? ingestReports(vars.REPORTS, context.cloneDir) : Promise.resolve({ findings: [], runs: [], warnings: [] }),
+    vars.REPORTS.length > 0
+      ? ingestReports(vars.REPORTS, context.cloneDir)
+      : Promise.resolve({ findings: [], runs: [], warnings: [] }),
     checkSignedCommits(
       signedCommitsSettings(
         {
@@ -96,7 +111,8 @@ export async function gatherEvidence(vars: Variables, config: GateConfig, contex
       { now: new Date() },
     ),
   ]);
-  for (const run of ingested.runs) log.info(`ingested ${run.report}: ${run.findings} finding(s) from ${run.tool}`);
+  for (const run of ingested.runs)
+    log.info(`ingested ${run.report}: ${run.findings} finding(s) from ${run.tool}`);
   return {
     findings: dedupeFindings([...scanned.findings, ...ingested.findings]),
     scanners: [...scanned.runs, ...ingested.runs],

@@ -32,11 +32,20 @@ await runPipe({
       env,
       log,
       baselineUsed: baseline !== undefined,
-      facts: { version: pkg.version, now, commit: context.commit, branch: context.branch, pullRequest: context.prId, enforced: vars.ENFORCE },
+      facts: {
+        version: pkg.version,
+        now,
+        commit: context.commit,
+        branch: context.branch,
+        pullRequest: context.prId,
+        enforced: vars.ENFORCE,
+      },
     });
     const summary = `${result.verdict}: ${result.reasons[0]?.message ?? "no findings over the thresholds"}`;
     if (result.verdict === "FAIL" && !vars.ENFORCE) {
-      log.warn("ENFORCE=false: the gate FAILED, but the step is allowed to continue. Fix the findings above.");
+      log.warn(
+        "ENFORCE=false: the gate FAILED, but the step is allowed to continue. Fix the findings above.",
+      );
       return { verdict: "WARN", summary: `${summary} (not enforced)`, exitCode: 0 };
     }
     return { verdict: result.verdict, summary };

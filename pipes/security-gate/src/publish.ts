@@ -49,17 +49,26 @@ export async function publishResult(input: PublishInput): Promise<void> {
   if (vars.WRITE_BASELINE) {
     const file = path.resolve(context.cloneDir, vars.WRITE_BASELINE);
     const active = result.findings.filter((f) => f.status !== "suppressed");
-    await writeFileAtomic(file, serializeBaseline(buildBaseline(active, { created: facts.now, ...(facts.commit ? { commit: facts.commit } : {}) })));
+    await writeFileAtomic(
+      file,
+      serializeBaseline(
+        buildBaseline(active, { created: facts.now, ...(facts.commit ? { commit: facts.commit } : {}) }),
+      ),
+    );
     log.info(`baseline of ${active.length} findings written to ${vars.WRITE_BASELINE}`);
   }
-  log.info(`reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (SARIF, summary.md, result.json); JUnit: test-results/${PIPE_NAME}.xml`);
+  log.info(
+    `reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (SARIF, summary.md, result.json); JUnit: test-results/${PIPE_NAME}.xml`,
+  );
   await publishToBitbucket(input);
 }
 
 async function publishToBitbucket({ result, vars, context, env, log }: PublishInput): Promise<void> {
   if (!vars.CODE_INSIGHTS && !vars.PR_COMMENT) return;
   if (!context.workspace || !context.repoSlug || !context.commit) {
-    log.info("Bitbucket reports skipped: not in a Pipelines step (BITBUCKET_WORKSPACE, BITBUCKET_REPO_SLUG, BITBUCKET_COMMIT unset)");
+    log.info(
+      "Bitbucket reports skipped: not in a Pipelines step (BITBUCKET_WORKSPACE, BITBUCKET_REPO_SLUG, BITBUCKET_COMMIT unset)",
+    );
     return;
   }
   const credentials = bitbucketCredentials({
@@ -75,7 +84,12 @@ async function publishToBitbucket({ result, vars, context, env, log }: PublishIn
   });
   if (vars.CODE_INSIGHTS) {
     const published = await publish(log, "Code Insights report", () =>
-      publishCodeInsights(client, commitFromContext(context), renderInsightsReport(result), renderInsightsAnnotations(result)),
+      publishCodeInsights(
+        client,
+        commitFromContext(context),
+        renderInsightsReport(result),
+        renderInsightsAnnotations(result),
+      ),
     );
     if (published.ok)
       log.info(

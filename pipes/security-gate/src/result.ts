@@ -37,7 +37,9 @@ export const gateResultSchema = z.object({
       resource: z.string().optional(),
       helpUri: z.string().optional(),
       controls: z.array(z.object({ framework: z.enum(FRAMEWORKS), control: z.string() })),
-      suppression: z.object({ id: z.string(), reason: z.string(), expires: z.string().optional() }).optional(),
+      suppression: z
+        .object({ id: z.string(), reason: z.string(), expires: z.string().optional() })
+        .optional(),
     }),
   ),
   compliance: z.array(

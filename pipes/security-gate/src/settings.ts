@@ -24,17 +24,26 @@ export function variableOverrides(vars: Variables): ConfigOverrides {
     excludePaths: vars.EXCLUDE_PATHS,
     gatingFrameworks: vars.COMPLIANCE_FRAMEWORKS as Framework[] | undefined,
     failOnScannerError: vars.FAIL_ON_SCANNER_ERROR,
-    signedCommits: vars.SIGNED_COMMITS || vars.ALLOWED_SIGNERS || vars.GPG_PUBLIC_KEYS
-      ? defined({ mode: vars.SIGNED_COMMITS, allowedSigners: vars.ALLOWED_SIGNERS, gpgPublicKeys: vars.GPG_PUBLIC_KEYS })
-      : undefined,
-    oidc: vars.OIDC !== undefined || vars.OIDC_AUDIENCE || vars.OIDC_BRANCH_PATTERN || vars.OIDC_DEPLOYMENT_ENVIRONMENT
-      ? defined({
-          enabled: vars.OIDC,
-          audience: vars.OIDC_AUDIENCE,
-          branchPattern: vars.OIDC_BRANCH_PATTERN,
-          deploymentEnvironment: vars.OIDC_DEPLOYMENT_ENVIRONMENT,
-        })
-      : undefined,
+    signedCommits:
+      vars.SIGNED_COMMITS || vars.ALLOWED_SIGNERS || vars.GPG_PUBLIC_KEYS
+        ? defined({
+            mode: vars.SIGNED_COMMITS,
+            allowedSigners: vars.ALLOWED_SIGNERS,
+            gpgPublicKeys: vars.GPG_PUBLIC_KEYS,
+          })
+        : undefined,
+    oidc:
+      vars.OIDC !== undefined ||
+      vars.OIDC_AUDIENCE ||
+      vars.OIDC_BRANCH_PATTERN ||
+      vars.OIDC_DEPLOYMENT_ENVIRONMENT
+        ? defined({
+            enabled: vars.OIDC,
+            audience: vars.OIDC_AUDIENCE,
+            branchPattern: vars.OIDC_BRANCH_PATTERN,
+            deploymentEnvironment: vars.OIDC_DEPLOYMENT_ENVIRONMENT,
+          })
+        : undefined,
     scanners:
       Object.keys(checkov).length + Object.keys(semgrep).length > 0
         ? defined({

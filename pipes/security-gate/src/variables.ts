@@ -23,7 +23,8 @@ export const variables = defineVariables({
     default: ".security-gate.yml",
   }),
   MAX_CRITICAL: v.number({
-    description: "Fail when more than this many CRITICAL findings are active. Overrides `fail_on.critical` of the config.",
+    description:
+      "Fail when more than this many CRITICAL findings are active. Overrides `fail_on.critical` of the config.",
     integer: true,
     min: 0,
     optional: true,
@@ -45,19 +46,28 @@ export const variables = defineVariables({
       "Gate only on findings that are not in the baseline: `BASELINE_FILE`, else the result stored by the last run on the PR's destination branch.",
     optional: true,
   }),
-  BASELINE_FILE: v.string({ description: "A committed baseline file (made with `WRITE_BASELINE`).", optional: true }),
-  WRITE_BASELINE: v.string({
-    description: "Write the current findings as a baseline file at this path (relative to the clone directory).",
+  BASELINE_FILE: v.string({
+    description: "A committed baseline file (made with `WRITE_BASELINE`).",
     optional: true,
   }),
-  EXCLUDE_PATHS: v.list({ description: "Globs of paths whose findings are ignored.", itemForm: "a glob", optional: true }),
+  WRITE_BASELINE: v.string({
+    description:
+      "Write the current findings as a baseline file at this path (relative to the clone directory).",
+    optional: true,
+  }),
+  EXCLUDE_PATHS: v.list({
+    description: "Globs of paths whose findings are ignored.",
+    itemForm: "a glob",
+    optional: true,
+  }),
   COMPLIANCE_FRAMEWORKS: v.list({
     description: "Frameworks whose failed controls fail the gate. All four are always reported.",
     values: FRAMEWORKS,
     optional: true,
   }),
   SIGNED_COMMITS: v.enum(["enforce", "warn", "off"], {
-    description: "Every commit of the PR (or pushed) range must carry a valid GPG or SSH signature from an allowed signer.",
+    description:
+      "Every commit of the PR (or pushed) range must carry a valid GPG or SSH signature from an allowed signer.",
     optional: true,
   }),
   ALLOWED_SIGNERS: v.string({
@@ -71,7 +81,8 @@ export const variables = defineVariables({
     optional: true,
   }),
   COMMIT_RANGE: v.string({
-    description: "Commits to check (git range). Default: the PR's commits, else the commits of the push not on the main branch.",
+    description:
+      "Commits to check (git range). Default: the PR's commits, else the commits of the push not on the main branch.",
     optional: true,
   }),
   MAIN_BRANCH: v.string({
@@ -86,8 +97,14 @@ export const variables = defineVariables({
     description: "Repository uuid the token must carry. Default: `BITBUCKET_REPO_UUID`.",
     optional: true,
   }),
-  OIDC_AUDIENCE: v.string({ description: "Expected audience. Default: `ari:cloud:bitbucket::workspace/<uuid>`.", optional: true }),
-  OIDC_BRANCH_PATTERN: v.string({ description: "Glob the token's branch must match, e.g. `main` or `release/*`.", optional: true }),
+  OIDC_AUDIENCE: v.string({
+    description: "Expected audience. Default: `ari:cloud:bitbucket::workspace/<uuid>`.",
+    optional: true,
+  }),
+  OIDC_BRANCH_PATTERN: v.string({
+    description: "Glob the token's branch must match, e.g. `main` or `release/*`.",
+    optional: true,
+  }),
   OIDC_DEPLOYMENT_ENVIRONMENT: v.string({
     description: "Deployment environment (name or uuid) the token must carry.",
     optional: true,
@@ -102,7 +119,11 @@ export const variables = defineVariables({
     itemForm: "a Checkov framework such as terraform, kubernetes, dockerfile",
     optional: true,
   }),
-  CHECKOV_SKIP_CHECKS: v.list({ description: "Checkov check ids to skip.", itemForm: "a check id such as CKV_AWS_20", optional: true }),
+  CHECKOV_SKIP_CHECKS: v.list({
+    description: "Checkov check ids to skip.",
+    itemForm: "a check id such as CKV_AWS_20",
+    optional: true,
+  }),
   SEMGREP_RULES: v.list({
     description:
       "Semgrep configs: rule files or folders in the repository; registry rule sets (p/...) only when the registry is reachable. Default: the pipe's bundled rules.",
@@ -114,21 +135,41 @@ export const variables = defineVariables({
       "A scanner that fails to run fails the gate (otherwise it is a warning). Overrides `fail_on_scanner_error` (default true).",
     optional: true,
   }),
-  ENFORCE: v.boolean({ description: "Exit 1 on FAIL. With false, a FAIL exits 0 with a loud warning.", default: true }),
+  ENFORCE: v.boolean({
+    description: "Exit 1 on FAIL. With false, a FAIL exits 0 with a loud warning.",
+    default: true,
+  }),
   REPORTS_DIR: v.string({
     description: "Folder for the human reports (SARIF, Markdown, JSON): declare it as the step's artifacts.",
     default: "pipe-reports/security-gate",
   }),
-  CODE_INSIGHTS: v.boolean({ description: "Publish a Code Insights report with annotations on the commit.", default: true }),
-  PR_COMMENT: v.boolean({ description: "Keep one comment on the PR up to date with the decision.", default: true }),
+  CODE_INSIGHTS: v.boolean({
+    description: "Publish a Code Insights report with annotations on the commit.",
+    default: true,
+  }),
+  PR_COMMENT: v.boolean({
+    description: "Keep one comment on the PR up to date with the decision.",
+    default: true,
+  }),
   BITBUCKET_ACCESS_TOKEN: v.string({
-    description: "Repository or workspace access token for the Bitbucket API. Default: the Pipelines proxy, which needs none.",
+    description:
+      "Repository or workspace access token for the Bitbucket API. Default: the Pipelines proxy, which needs none.",
     secret: true,
     optional: true,
   }),
-  BITBUCKET_USERNAME: v.string({ description: "User for `BITBUCKET_APP_PASSWORD` (API token / app password auth).", optional: true }),
-  BITBUCKET_APP_PASSWORD: v.string({ description: "App password or API token of `BITBUCKET_USERNAME`.", secret: true, optional: true }),
-  BITBUCKET_API_URL: v.string({ description: "Bitbucket API base URL (for tests and proxies).", optional: true }),
+  BITBUCKET_USERNAME: v.string({
+    description: "User for `BITBUCKET_APP_PASSWORD` (API token / app password auth).",
+    optional: true,
+  }),
+  BITBUCKET_APP_PASSWORD: v.string({
+    description: "App password or API token of `BITBUCKET_USERNAME`.",
+    secret: true,
+    optional: true,
+  }),
+  BITBUCKET_API_URL: v.string({
+    description: "Bitbucket API base URL (for tests and proxies).",
+    optional: true,
+  }),
   DEBUG: v.boolean({ description: "Print debug output and stack traces.", default: false }),
 });
 

@@ -23,7 +23,9 @@ export function pullRequestPipes(pipelinesYaml: string): PipeCall[] {
   };
   const steps = doc.pipelines?.["pull-requests"]?.["**"] ?? [];
   return steps.flatMap((s) =>
-    (s.step?.script ?? []).filter((line): line is PipeCall => typeof line === "object" && line !== null && "pipe" in line),
+    (s.step?.script ?? []).filter(
+      (line): line is PipeCall => typeof line === "object" && line !== null && "pipe" in line,
+    ),
   );
 }
 
@@ -35,7 +37,10 @@ function git(cwd: string, args: string[], env: Record<string, string> = {}): str
  * Makes the example's git history in a bare "origin" and clones the PR's branch from it, as
  * Pipelines does (so origin/main exists for the commit range). Returns the clone and its head.
  */
-export async function prepareExampleRepository(source: string, work: string): Promise<{ repo: string; head: string }> {
+export async function prepareExampleRepository(
+  source: string,
+  work: string,
+): Promise<{ repo: string; head: string }> {
   const author = path.join(work, "author");
   const origin = path.join(work, "origin.git");
   const repo = path.join(work, "infrastructure");
@@ -43,10 +48,23 @@ export async function prepareExampleRepository(source: string, work: string): Pr
   await rm(work, { recursive: true, force: true });
   await mkdir(keys, { recursive: true });
   await cp(source, author, { recursive: true });
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "platform@acme.example", "-f", path.join(keys, "platform")]);
+  execFileSync("ssh-keygen", [
+    "-q",
+    "-t",
+    "ed25519",
+    "-N",
+    "",
+    "-C",
+    "platform@acme.example",
+    "-f",
+    path.join(keys, "platform"),
+  ]);
   const publicKey = (await readFile(path.join(keys, "platform.pub"), "utf8")).trim();
   await mkdir(path.join(author, ".bitbucket"), { recursive: true });
-  await writeFile(path.join(author, ".bitbucket/allowed_signers"), `platform@acme.example namespaces="git" ${publicKey}\n`);
+  await writeFile(
+    path.join(author, ".bitbucket/allowed_signers"),
+    `platform@acme.example namespaces="git" ${publicKey}\n`,
+  );
 
   const identity = {
     GIT_AUTHOR_NAME: "Platform Team",
@@ -54,7 +72,15 @@ export async function prepareExampleRepository(source: string, work: string): Pr
     GIT_COMMITTER_NAME: "Platform Team",
     GIT_COMMITTER_EMAIL: "platform@acme.example",
   };
-  const signed = ["-c", "gpg.format=ssh", "-c", `user.signingkey=${path.join(keys, "platform")}`, "commit", "-q", "-S"];
+  const signed = [
+    "-c",
+    "gpg.format=ssh",
+    "-c",
+    `user.signingkey=${path.join(keys, "platform")}`,
+    "commit",
+    "-q",
+    "-S",
+  ];
   git(author, ["init", "-q", "-b", "main"]);
   git(author, ["add", "terraform", ".bitbucket", ".security-gate.yml", "bitbucket-pipelines.yml"]);
   git(author, [...signed, "-m", "Network and data layers"], identity);
@@ -73,12 +99,17 @@ export async function prepareExampleRepository(source: string, work: string): Pr
   return { repo, head: git(repo, ["rev-parse", "HEAD"]) };
 }
 
-export async function runExample(options: { docker: boolean; print: (text: string) => void }): Promise<number> {
+export async function runExample(options: {
+  docker: boolean;
+  print: (text: string) => void;
+}): Promise<number> {
   const source = path.join(repositoryRoot, "examples/infrastructure");
   const work = path.join(repositoryRoot, ".pipe-out/example");
   const { repo, head } = await prepareExampleRepository(source, work);
   const calls = pullRequestPipes(await readFile(path.join(source, "bitbucket-pipelines.yml"), "utf8"));
-  options.print(`example repository: ${path.relative(process.cwd(), repo)} (PR #1 feature/report-export → main, head ${head.slice(0, 8)})\n`);
+  options.print(
+    `example repository: ${path.relative(process.cwd(), repo)} (PR #1 feature/report-export → main, head ${head.slice(0, 8)})\n`,
+  );
   let worst = 0;
   for (const call of calls) {
     const pipe = await localPipe(pipeNameOf(call.pipe));
@@ -87,7 +118,13 @@ export async function runExample(options: { docker: boolean; print: (text: strin
       pipe,
       repoDir: repo,
       variables: call.variables ?? {},
-      step: { commit: head, branch: "feature/report-export", prId: 1, prDestinationBranch: "main", buildNumber: 1 },
+      step: {
+        commit: head,
+        branch: "feature/report-export",
+        prId: 1,
+        prDestinationBranch: "main",
+        buildNumber: 1,
+      },
       docker: options.docker,
       outDir: path.join(repo, "pipe-reports", pipe.name),
       print: options.print,
@@ -97,6 +134,8 @@ export async function runExample(options: { docker: boolean; print: (text: strin
     );
     worst = Math.max(worst, result.exitCode);
   }
-  options.print(`\nreports: ${path.relative(process.cwd(), path.join(repo, "pipe-reports"))}/  tests: ${path.relative(process.cwd(), path.join(repo, "test-results"))}/\n`);
+  options.print(
+    `\nreports: ${path.relative(process.cwd(), path.join(repo, "pipe-reports"))}/  tests: ${path.relative(process.cwd(), path.join(repo, "test-results"))}/\n`,
+  );
   return worst;
 }

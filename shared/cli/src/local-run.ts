@@ -46,11 +46,21 @@ export function localImage(pipe: LocalPipe): string {
 export async function buildLocalImage(pipe: LocalPipe, print: (line: string) => void): Promise<string> {
   const tag = localImage(pipe);
   print(`building ${tag} from ${path.relative(process.cwd(), pipe.dir) || "."}/Dockerfile`);
-  await buildImage({ contextDir: pipe.dir, tag, buildArgs: { VERSION: pipe.version }, onOutput: () => undefined });
+  await buildImage({
+    contextDir: pipe.dir,
+    tag,
+    buildArgs: { VERSION: pipe.version },
+    onOutput: () => undefined,
+  });
   return tag;
 }
 
-function runBundle(pipe: LocalPipe, repoDir: string, env: Record<string, string>, print: (t: string) => void) {
+function runBundle(
+  pipe: LocalPipe,
+  repoDir: string,
+  env: Record<string, string>,
+  print: (t: string) => void,
+) {
   return new Promise<{ exitCode: number; output: string }>((resolve, reject) => {
     let output = "";
     const child = spawn(process.execPath, [path.join(pipe.dir, "dist/main.js")], {
@@ -71,11 +81,21 @@ function runBundle(pipe: LocalPipe, repoDir: string, env: Record<string, string>
 
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const fake = await startFakeBitbucket({
-    seed: options.step.prId === undefined ? {} : { pullRequests: [{ id: options.step.prId, destinationBranch: options.step.prDestinationBranch ?? "main" }] },
+    seed:
+      options.step.prId === undefined
+        ? {}
+        : {
+            pullRequests: [
+              { id: options.step.prId, destinationBranch: options.step.prDestinationBranch ?? "main" },
+            ],
+          },
   });
   try {
     // The pipe talks to the fake as it would to the Pipelines auth proxy: no credentials needed.
-    const sink = { BITBUCKET_PIPELINES_PROXY: fake.url, ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}) };
+    const sink = {
+      BITBUCKET_PIPELINES_PROXY: fake.url,
+      ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}),
+    };
     let exitCode: number;
     let output: string;
     if (options.docker) {
@@ -93,7 +113,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       // Outside a container the clone directory is the repository folder itself.
       const step = stepEnvironment(`bitbucket-pipes/${options.pipe.name}`, options.step);
       const local = Object.fromEntries(
-        Object.entries(step).map(([k, v]) => [k, v.startsWith(CLONE_DIR) ? options.repoDir + v.slice(CLONE_DIR.length) : v]),
+        Object.entries(step).map(([k, v]) => [
+          k,
+          v.startsWith(CLONE_DIR) ? options.repoDir + v.slice(CLONE_DIR.length) : v,
+        ]),
       );
       ({ exitCode, output } = await runBundle(
         options.pipe,

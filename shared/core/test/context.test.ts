@@ -14,7 +14,8 @@ describe("Bitbucket step context", () => {
       BITBUCKET_PR_DESTINATION_BRANCH: "main",
       BITBUCKET_BUILD_NUMBER: "7",
       BITBUCKET_CLONE_DIR: "/opt/atlassian/pipelines/agent/build",
-      BITBUCKET_PIPE_SHARED_STORAGE_DIR: "/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/generated/pipeline/pipes",
+      BITBUCKET_PIPE_SHARED_STORAGE_DIR:
+        "/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/generated/pipeline/pipes",
       BITBUCKET_DEPLOYMENT_ENVIRONMENT: "production",
       BITBUCKET_STEP_OIDC_TOKEN: "eyJ...",
     });
@@ -33,6 +34,10 @@ describe("Bitbucket step context", () => {
   });
 
   it("falls back to the working directory outside Pipelines", () => {
-    expect(bitbucketContext({}, "/tmp/repo")).toMatchObject({ ci: false, cloneDir: "/tmp/repo", prId: undefined });
+    expect(bitbucketContext({}, "/tmp/repo")).toMatchObject({
+      ci: false,
+      cloneDir: "/tmp/repo",
+      prId: undefined,
+    });
   });
 });

@@ -10,7 +10,10 @@ describe("pipe outputs", () => {
   it("writes the result for later pipes with its JSON Schema under the shared storage dir", async () => {
     const clone = await mkdtemp(path.join(tmpdir(), "clone-"));
     const shared = path.join(clone, "shared");
-    const context = bitbucketContext({ BITBUCKET_CLONE_DIR: clone, BITBUCKET_PIPE_SHARED_STORAGE_DIR: shared });
+    const context = bitbucketContext({
+      BITBUCKET_CLONE_DIR: clone,
+      BITBUCKET_PIPE_SHARED_STORAGE_DIR: shared,
+    });
     const outputs = new PipeOutputs("demo-pipe", context, "pipe-reports/demo-pipe");
     const schema = z.object({ verdict: z.enum(["PASS", "FAIL"]), count: z.number() });
     await outputs.writeResult(schema, { verdict: "PASS", count: 2 });
@@ -24,7 +27,10 @@ describe("pipe outputs", () => {
 
   it("refuses to write a result that does not match its schema, leaving nothing behind", async () => {
     const clone = await mkdtemp(path.join(tmpdir(), "clone-"));
-    const context = bitbucketContext({ BITBUCKET_CLONE_DIR: clone, BITBUCKET_PIPE_SHARED_STORAGE_DIR: `${clone}/s` });
+    const context = bitbucketContext({
+      BITBUCKET_CLONE_DIR: clone,
+      BITBUCKET_PIPE_SHARED_STORAGE_DIR: `${clone}/s`,
+    });
     const outputs = new PipeOutputs("demo-pipe", context, "reports");
     await expect(outputs.writeResult(z.object({ n: z.number() }), { n: "x" } as never)).rejects.toThrow();
     await expect(readdir(path.join(clone, "s"))).rejects.toThrow();

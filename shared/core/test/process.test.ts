@@ -14,9 +14,14 @@ function logger(env: Record<string, string> = {}) {
 describe("running wrapped tools", () => {
   it("says which tool and version the image should have had when it is missing", async () => {
     const { log } = logger();
-    const error = await runTool({ tool: "checkov-not-installed", args: [], expectedVersion: "3.3.30" }, log).catch((e) => e);
+    const error = await runTool(
+      { tool: "checkov-not-installed", args: [], expectedVersion: "3.3.30" },
+      log,
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(ToolError);
-    expect(error.message).toBe("checkov-not-installed was not found on PATH; this image should contain checkov-not-installed 3.3.30");
+    expect(error.message).toBe(
+      "checkov-not-installed was not found on PATH; this image should contain checkov-not-installed 3.3.30",
+    );
     expect(error.code).toBe("TOOL_NOT_FOUND");
   });
 
@@ -30,14 +35,20 @@ describe("running wrapped tools", () => {
     const { log } = logger();
     const found = await runTool({ tool: "sh", args: ["-c", "echo out; exit 1"], okExitCodes: [0, 1] }, log);
     expect(found).toMatchObject({ exitCode: 1, stdout: "out\n" });
-    const crash = await runTool({ tool: "sh", args: ["-c", "echo broken >&2; exit 2"], okExitCodes: [0, 1] }, log).catch((e) => e);
+    const crash = await runTool(
+      { tool: "sh", args: ["-c", "echo broken >&2; exit 2"], okExitCodes: [0, 1] },
+      log,
+    ).catch((e) => e);
     expect(crash.message).toBe("sh exited with code 2:\nbroken");
   });
 
   it("streams the tool's output line by line with secrets masked", async () => {
     const { log, text } = logger();
     log.masker.add("topsecret-42");
-    await runTool({ tool: "sh", args: ["-c", "printf 'a topsecret-42\\nb'"], stream: true, prefix: "[t] " }, log);
+    await runTool(
+      { tool: "sh", args: ["-c", "printf 'a topsecret-42\\nb'"], stream: true, prefix: "[t] " },
+      log,
+    );
     expect(text()).toBe("[t] a ****\n[t] b\n");
   });
 });

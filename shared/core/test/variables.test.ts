@@ -3,7 +3,11 @@ import { InputError } from "../src/errors.ts";
 import { defineVariables, describeVariables, parseVariables, secretValues, v } from "../src/variables.ts";
 
 const schema = defineVariables({
-  SCANNERS: v.list({ description: "Scanners to run", values: ["checkov", "trivy", "semgrep", "gitleaks"], default: ["checkov", "trivy"] }),
+  SCANNERS: v.list({
+    description: "Scanners to run",
+    values: ["checkov", "trivy", "semgrep", "gitleaks"],
+    default: ["checkov", "trivy"],
+  }),
   MAX_HIGH: v.number({ description: "High findings allowed", integer: true, min: 0, default: 0 }),
   ENFORCE: v.boolean({ description: "Fail the step on FAIL", default: true }),
   MODE: v.enum(["enforce", "warn", "off"], { description: "Signed commit mode", default: "warn" }),
@@ -59,7 +63,13 @@ describe("pipe variables", () => {
   });
 
   it("reports every bad variable at once, each with its expected form", () => {
-    const message = problems({ ENFORCE: "maybe", MAX_HIGH: "-1", MODE: "strict", TIMEOUT: "soon", SCANNERS: "bandit" });
+    const message = problems({
+      ENFORCE: "maybe",
+      MAX_HIGH: "-1",
+      MODE: "strict",
+      TIMEOUT: "soon",
+      SCANNERS: "bandit",
+    });
     expect(message).toContain("6 invalid variables");
     expect(message).toMatch(/ENFORCE: "maybe" is not a boolean; expected true or false/);
     expect(message).toMatch(/MAX_HIGH: "-1" is not a whole number ≥ 0/);

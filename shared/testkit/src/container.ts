@@ -88,9 +88,9 @@ export interface BuildOptions {
 
 /** Builds an image from a pipe's own Dockerfile through the Engine API. */
 export async function buildImage(options: BuildOptions): Promise<void> {
-  const entries = (options.entries ?? ["Dockerfile", ".dockerignore", "dist", "rules", "data", "package.json"]).filter(
-    (entry) => existsSync(path.join(options.contextDir, entry)),
-  );
+  const entries = (
+    options.entries ?? ["Dockerfile", ".dockerignore", "dist", "rules", "data", "package.json"]
+  ).filter((entry) => existsSync(path.join(options.contextDir, entry)));
   const client = docker();
   const stream = await client.buildImage(
     { context: options.contextDir, src: entries },
@@ -103,7 +103,8 @@ export async function buildImage(options: BuildOptions): Promise<void> {
       (error: Error | null) => (error ? reject(error) : resolve()),
       (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
         if (event.error) errors.push(event.errorDetail?.message ?? event.error);
-        if (event.stream) for (const line of event.stream.split("\n")) if (line.trim()) options.onOutput?.(line);
+        if (event.stream)
+          for (const line of event.stream.split("\n")) if (line.trim()) options.onOutput?.(line);
       },
     );
   });
@@ -177,7 +178,10 @@ export async function runPipeContainer(options: RunOptions): Promise<PipeRunResu
   await container.start();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`pipe ${options.pipe} ran longer than ${options.timeoutMs} ms`)), options.timeoutMs ?? 900_000);
+    timer = setTimeout(
+      () => reject(new Error(`pipe ${options.pipe} ran longer than ${options.timeoutMs} ms`)),
+      options.timeoutMs ?? 900_000,
+    );
   });
   try {
     const status = (await Promise.race([container.wait(), timeout])) as { StatusCode: number };

@@ -287,7 +287,8 @@ export class FakeBitbucket {
 
     // The OIDC discovery document and keys are public, as on bitbucket.org: verifiers fetch them anonymously.
     const publicPath = /\/pipelines-config\/identity\/oidc\//.test(path);
-    if (!viaProxy && !valid && !publicPath) return send({ status: 401, body: bitbucketError("Unauthorized") });
+    if (!viaProxy && !valid && !publicPath)
+      return send({ status: 401, body: bitbucketError("Unauthorized") });
 
     const matched = url.pathname.startsWith(`${API_ROOT}/`) ? this.#contract.match(method, path) : undefined;
     if (!matched) {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Logger, runTool, type ToolCommand } from "@pipes/core";
+import { type Logger, runTool, type ToolCommand, ToolError } from "@pipes/core";
 import {
   EXPECTED_VERSIONS,
   executableOf,
@@ -73,6 +73,8 @@ export function semgrepCommand(options: ScanOptions, outputFile: string, bundled
   const configs = options.semgrep?.configs?.length ? options.semgrep.configs : [bundledRules];
   return {
     ...commandBase(options),
+    // Semgrep still writes its report when a rule is broken (exit 2): read it for the reason.
+    okExitCodes: [0, 2],
     args: [
       "scan",
       ...configs.flatMap((config) => ["--config", config]),
@@ -94,8 +96,14 @@ export async function runSemgrep(options: ScanOptions, log: Logger): Promise<Sca
   const version = await toolVersion(semgrepVersionCommand(options), log);
   return withScratchDir("semgrep", async (dir) => {
     const file = path.join(dir, SEMGREP_REPORT_FILE);
-    await runTool(semgrepCommand(remainingTime(options, started), file, bundledSemgrepRules()), log);
+    const { exitCode } = await runTool(semgrepCommand(remainingTime(options, started), file, bundledSemgrepRules()), log);
     const report = await readToolReport("semgrep", file, "semgrep", ".", options);
+    if (exitCode !== 0) {
+      // Exit 2 and up: a rule or config is broken. --quiet leaves stderr empty; the reasons are in the report.
+      throw new ToolError(`semgrep exited with code ${exitCode}: ${report.warnings.join("; ") || "no reason given"}`, {
+        suggestion: "Fix the rules named above (SEMGREP_RULES), or run with DEBUG=true to see semgrep's output.",
+      });
+    }
     const registry = (options.semgrep?.configs ?? []).filter(isRegistryConfig);
     return {
       findings: report.findings,
