@@ -7,7 +7,13 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { describeVariables, type PipeMetadata, pipeYaml, variablesTable, withVariablesTable } from "@pipes/core";
+import {
+  describeVariables,
+  type PipeMetadata,
+  pipeYaml,
+  variablesTable,
+  withVariablesTable,
+} from "@pipes/core";
 
 const root = path.resolve(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
@@ -38,7 +44,9 @@ for (const name of (await readdir(path.join(root, "pipes"))).sort()) {
   };
   await update(path.join(dir, "pipe.yml"), pipeYaml(meta, docs));
   const readmeFile = path.join(dir, "README.md");
-  const readme = await readFile(readmeFile, "utf8").catch(() => `# ${meta.title}\n\n${meta.description}\n\n## Variables\n`);
+  const readme = await readFile(readmeFile, "utf8").catch(
+    () => `# ${meta.title}\n\n${meta.description}\n\n## Variables\n`,
+  );
   await update(readmeFile, withVariablesTable(readme, variablesTable(docs)));
 }
 

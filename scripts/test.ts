@@ -44,14 +44,22 @@ interface VitestReport {
   numTodoTests: number;
   testResults: { status: string; assertionResults: unknown[] }[];
 }
-let summary: VitestReport = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0, testResults: [] };
+let summary: VitestReport = {
+  numPassedTests: 0,
+  numFailedTests: 1,
+  numPendingTests: 0,
+  numTodoTests: 0,
+  testResults: [],
+};
 try {
   summary = JSON.parse(readFileSync(report, "utf8"));
 } catch {
   console.error("✖ vitest wrote no report");
 }
 // A file that fails to load counts as a failure even though it has no test results.
-const loadFailures = summary.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length;
+const loadFailures = summary.testResults.filter(
+  (r) => r.status === "failed" && r.assertionResults.length === 0,
+).length;
 const failed = summary.numFailedTests + loadFailures + checksFailed;
 const skipped = summary.numPendingTests + summary.numTodoTests;
 console.log(`\n${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
