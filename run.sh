@@ -9,9 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export PIPES_CACHE=${PIPES_CACHE:-/var/cache/bitbucket-pipes}
-NODE_VERSION=24.22.3
-CHECKOV_VERSION=3.3.30
-SEMGREP_VERSION=1.185.0
+# shellcheck source=docker/versions.env
+. docker/versions.env # NODE_VERSION, CHECKOV_VERSION, SEMGREP_VERSION, ...: the host runs what the images pin
 
 log() { printf '\033[36m▶ %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
