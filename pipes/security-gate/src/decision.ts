@@ -89,17 +89,23 @@ function checkReasons(checks: readonly ZeroTrustCheck[], status: "fail" | "warn"
     }));
 }
 
+/** One reason per gating framework, naming its failed controls (most findings first). */
 function complianceReasons(reports: readonly FrameworkReport[]): Reason[] {
   return reports
-    .filter((report) => report.gating)
-    .flatMap((report) =>
-      report.controls
+    .filter((report) => report.gating && report.failed > 0)
+    .map((report) => {
+      const failed = report.controls
         .filter((control) => control.status === "failed")
-        .map((control) => ({
-          verdict: "FAIL" as const,
-          message: `${report.framework} control ${control.control} failed (${plural(control.findings.length, "finding")})`,
-        })),
-    );
+        .sort((a, b) => b.findings.length - a.findings.length);
+      const named = failed
+        .slice(0, 5)
+        .map((control) => `${control.control} (${plural(control.findings.length, "finding")})`);
+      const more = failed.length > named.length ? `, and ${failed.length - named.length} more` : "";
+      return {
+        verdict: "FAIL" as const,
+        message: `${report.framework}: ${plural(failed.length, "control")} failed: ${named.join(", ")}${more}`,
+      };
+    });
 }
 
 export function decide(input: GateInput, now: Date): GateResult {

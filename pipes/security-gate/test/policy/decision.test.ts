@@ -262,8 +262,7 @@ describe("decide: compliance", () => {
 
     expect(result.verdict).toBe("FAIL");
     expect(result.reasons).toEqual([
-      { verdict: "FAIL", message: "PCI-DSS control 2.2.1 failed (1 finding)" },
-      { verdict: "FAIL", message: "PCI-DSS control 10.2.1 failed (1 finding)" },
+      { verdict: "FAIL", message: "PCI-DSS: 2 controls failed: 2.2.1 (1 finding), 10.2.1 (1 finding)" },
     ]);
     expect(statusOf(result, checkovGcsLogging)).toBe("blocking");
   });
@@ -334,9 +333,10 @@ describe("decide: the verdict's reasons", () => {
       { verdict: "FAIL", message: "2 HIGH findings (threshold: 1)" },
       { verdict: "FAIL", message: "signed-commits: 3 unsigned commits" },
       { verdict: "FAIL", message: "trivy failed to run: database download failed" },
-      { verdict: "FAIL", message: "GDPR control Art.25 failed (2 findings)" },
-      { verdict: "FAIL", message: "GDPR control Art.32 failed (6 findings)" },
-      { verdict: "FAIL", message: "GDPR control Art.33 failed (3 findings)" },
+      {
+        verdict: "FAIL",
+        message: "GDPR: 3 controls failed: Art.32 (6 findings), Art.33 (3 findings), Art.25 (2 findings)",
+      },
       { verdict: "WARN", message: "2 MEDIUM findings (threshold: 0)" },
       { verdict: "WARN", message: "oidc: the token has no deployment environment" },
       { verdict: "WARN", message: "semgrep was skipped" },
