@@ -2,6 +2,7 @@
  * The container contract of security-gate: its image, built from its own Dockerfile, run the way
  * Bitbucket Pipelines runs a pipe, with the real scanners inside, against the example repository.
  */
+import { execFileSync } from "node:child_process";
 import { cp, mkdir, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -38,6 +39,12 @@ async function clone(name: string) {
     path.join(tmpdir(), `security-gate-contract-${process.pid}-${name}`),
   );
 }
+
+// Every test runs the image built here from the pipe's own Dockerfile (the bundle is built first by `npm test`).
+beforeAll(async () => {
+  if (engine.available)
+    await buildImage({ contextDir: path.join(repositoryRoot, "pipes/security-gate"), tag: IMAGE, buildArgs: { VERSION: "0.1.0" } });
+});
 
 describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipelines runs a pipe", () => {
   let fake: FakeBitbucket;
@@ -249,6 +256,65 @@ describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipeli
     expect(ingest.output).toContain("ENFORCE=false: the gate FAILED");
     expect(ingest.output).toMatch(/ingested reports\/trivy\.sarif: 9 finding\(s\) from trivy/);
     expect(ingest.output).toMatch(/ingested reports\/gitleaks\.json: 4 finding\(s\) from gitleaks/);
+  });
+});
+
+describe.skipIf(!engine.available)("security-gate NEW_ONLY on a pull request", () => {
+  it("gates only on what the PR adds, using the last run on the destination branch as the baseline", async () => {
+    const fake = await startFakeBitbucket({ seed: { pullRequests: [{ id: 9, destinationBranch: "main" }] } });
+    try {
+      const { repo: pr, head } = await clone("new-only");
+      const onMain = path.join(path.dirname(pr), "main");
+      execFileSync("git", [
+        "clone",
+        "-q",
+        "--branch",
+        "main",
+        path.join(path.dirname(pr), "origin.git"),
+        onMain,
+      ]);
+      const mainHead = execFileSync("git", ["rev-parse", "HEAD"], { cwd: onMain, encoding: "utf8" }).trim();
+      const common = {
+        image: IMAGE,
+        pipe: PIPE,
+        env: { NO_COLOR: "1", BITBUCKET_PIPELINES_PROXY: fake.url },
+      };
+      const variables = { SCANNERS: ["checkov", "trivy", "semgrep", "gitleaks"], PR_COMMENT: "false" };
+      const main = await runPipeContainer({
+        ...common,
+        cloneDir: onMain,
+        variables,
+        step: { commit: mainHead, branch: "main" },
+      });
+      expect(main.exitCode).toBe(1);
+      const onPr = await runPipeContainer({
+        ...common,
+        cloneDir: pr,
+        variables: { ...variables, NEW_ONLY: "true" },
+        step: { commit: head, branch: "feature/report-export", prId: 9, prDestinationBranch: "main" },
+      });
+      expect(fake.violations).toEqual([]);
+      expect(onPr.output).toMatch(/baseline: \d+ finding\(s\) of the last run on main/);
+      const result = JSON.parse(
+        await readFile(
+          path.join(pr, ".bitbucket/pipelines/generated/pipeline/pipes/security-gate/result.json"),
+          "utf8",
+        ),
+      );
+      const statusOf = (file: string) =>
+        new Set(
+          result.findings
+            .filter((f: { file?: string }) => f.file?.startsWith(file))
+            .map((f: { status: string }) => f.status),
+        );
+      expect(statusOf("terraform/")).toEqual(new Set(["baseline"]));
+      expect(statusOf("app/")).toEqual(new Set(["blocking"]));
+      expect(statusOf("config/")).toEqual(new Set(["blocking"]));
+      expect(result.verdict).toBe("FAIL");
+      expect(result.reasons[0].message).toMatch(/new CRITICAL/);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -6,6 +6,7 @@
 import { runPipe } from "@pipes/core";
 import pkg from "../package.json" with { type: "json" };
 import { previousBaseline } from "./baseline-source.ts";
+import { bitbucketClient } from "./bitbucket.ts";
 import { decide } from "./decision.ts";
 import { gatherEvidence } from "./evidence.ts";
 import { publishResult } from "./publish.ts";
@@ -20,7 +21,9 @@ await runPipe({
     const now = new Date();
     const config = await gateSettings(vars, context);
     const evidence = await gatherEvidence(vars, config, context, log);
-    const baseline = config.newOnly ? await previousBaseline(config, context, log) : undefined;
+    const baseline = config.newOnly
+      ? await previousBaseline(config, context, () => bitbucketClient(vars, env, log), log, now)
+      : undefined;
     const decided = decide({ ...evidence, config, ...(baseline ? { baseline } : {}) }, now);
     const result = { ...decided, warnings: [...evidence.warnings, ...decided.warnings] };
     for (const warning of result.warnings) log.warn(warning);

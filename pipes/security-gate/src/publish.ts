@@ -5,10 +5,7 @@
  */
 import path from "node:path";
 import {
-  bitbucketCredentials,
   commitFromContext,
-  createBitbucketClient,
-  endpointOverrides,
   publish,
   publishCodeInsights,
   pullRequestFromContext,
@@ -16,6 +13,7 @@ import {
 } from "@pipes/bitbucket";
 import { type BitbucketContext, type Env, type Logger, PipeOutputs, writeFileAtomic } from "@pipes/core";
 import { buildBaseline, serializeBaseline } from "./baseline.ts";
+import { bitbucketClient } from "./bitbucket.ts";
 import type { GateResult } from "./gate.ts";
 import { renderInsightsAnnotations, renderInsightsReport } from "./report/insights.ts";
 import { renderJUnit } from "./report/junit.ts";
@@ -71,17 +69,7 @@ async function publishToBitbucket({ result, vars, context, env, log }: PublishIn
     );
     return;
   }
-  const credentials = bitbucketCredentials({
-    accessToken: vars.BITBUCKET_ACCESS_TOKEN,
-    username: vars.BITBUCKET_USERNAME,
-    appPassword: vars.BITBUCKET_APP_PASSWORD,
-  });
-  const client = createBitbucketClient({
-    logger: log,
-    credentials,
-    ...endpointOverrides(env),
-    ...(vars.BITBUCKET_API_URL ? { baseUrl: vars.BITBUCKET_API_URL } : {}),
-  });
+  const client = bitbucketClient(vars, env, log);
   if (vars.CODE_INSIGHTS) {
     const published = await publish(log, "Code Insights report", () =>
       publishCodeInsights(

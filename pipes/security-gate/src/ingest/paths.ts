@@ -19,14 +19,15 @@ function toPosix(text: string): string {
 
 /** A `file:` URI or a percent-encoded relative URI reference (SARIF artifact locations) as a path. */
 export function pathFromUri(uri: string): string {
-  if (/^file:/i.test(uri)) {
+  if (/^file:\/\//i.test(uri)) {
     try {
       return toPosix(fileURLToPath(uri));
     } catch {
-      // file:relative/path and other non-standard forms some tools write.
-      return toPosix(decodeURIComponent(uri.replace(/^file:(\/\/)?/i, "")));
+      return toPosix(decodeURIComponent(uri.replace(/^file:\/\//i, "")));
     }
   }
+  // "file:src/app.py": not a valid file URI, but some tools write relative paths this way.
+  if (/^file:/i.test(uri)) return pathFromUri(uri.slice("file:".length));
   try {
     return toPosix(decodeURIComponent(uri));
   } catch {

@@ -23,8 +23,9 @@ export function parseReportJson(reportName: string, text: string): unknown {
   } catch (error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(reason);
-    const index = position ? Number(position[1]) : json.length;
-    const endsEarly = /end of JSON input|Unterminated string/.test(reason) || index >= json.trimEnd().length;
+    const index = position ? Number(position[1]) : undefined;
+    const endsEarly =
+      /end of JSON input/.test(reason) || (index !== undefined && index >= json.trimEnd().length);
     if (endsEarly) {
       throw new InputError(
         `${reportName} is not valid JSON (truncated at byte ${byteOffset(json, json.trimEnd().length)}?)`,
@@ -34,9 +35,14 @@ export function parseReportJson(reportName: string, text: string): unknown {
       );
     }
     const where = /\(line (\d+) column (\d+)\)/.exec(reason);
-    const detail = reason.replace(/ in JSON at position \d+.*$/, "").replace(/^./, (c) => c.toLowerCase());
+    const detail = reason
+      .replace(/ in JSON at position \d+.*$/, "")
+      // V8 quotes the start of the text: `Unexpected token 'n', "not a report" is not valid JSON`.
+      .replace(/, ".*"(\.\.\.)? is not valid JSON$/s, "")
+      .replace(/^./, (c) => c.toLowerCase());
+    const at = index === undefined ? "" : ` at byte ${byteOffset(json, index)}`;
     throw new InputError(
-      `${reportName} is not valid JSON: ${detail} at byte ${byteOffset(json, index)}${where ? ` (line ${where[1]}, column ${where[2]})` : ""}`,
+      `${reportName} is not valid JSON: ${detail}${at}${where ? ` (line ${where[1]}, column ${where[2]})` : ""}`,
       { suggestion: "Reports must be the tool's JSON or SARIF output, unchanged." },
     );
   }

@@ -346,7 +346,11 @@ export function parseSarif(json: unknown, context: ParseContext): ParsedReport {
     if (!sarifRun.tool)
       warnings.push(`${context.reportName}: a run names no tool; its findings are credited to ${tool}`);
     if (!tools.includes(tool)) tools.push(tool);
-    const toolVersion = sarifRun.tool?.driver.semanticVersion ?? sarifRun.tool?.driver.version;
+    // gitleaks writes semanticVersion "v8.0.0" whatever its version (8.30.1 too): not a version.
+    const toolVersion =
+      tool === "gitleaks"
+        ? undefined
+        : (sarifRun.tool?.driver.semanticVersion ?? sarifRun.tool?.driver.version);
     if (toolVersion) versions.push(toolVersion);
     warnings.push(...warningsOf(tool, sarifRun, context.reportName));
     const rules = rulesOf(sarifRun);

@@ -88,7 +88,8 @@ function errorText(error: z.infer<typeof semgrepError>): string {
       ? error.type
       : "error";
   const where = error.path ? ` in ${error.path}` : "";
-  const message = (error.message ?? "").trim().split("\n")[0]?.slice(0, 300) ?? "";
+  // Rule errors quote the whole pattern after "----- pattern -----": the first part says what is wrong.
+  const message = (error.message ?? "").split("-----")[0]?.replace(/\s+/g, " ").trim().slice(0, 300) ?? "";
   return `${kind}${where}${message ? `: ${message}` : ""}`;
 }
 

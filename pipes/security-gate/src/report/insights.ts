@@ -29,6 +29,11 @@ export interface InsightsOptions {
 }
 
 const REPORTER = "security-gate";
+
+/** Annotation ids are `security-gate-<fingerprint>`: a later run reads fingerprints back from them. */
+export const ANNOTATION_ID_PREFIX = `${REPORTER}-`;
+/** The Code Insights report id of this pipe on a commit. */
+export const INSIGHTS_REPORT_ID = REPORTER;
 const TITLE = "Security gate";
 
 /** WARN passes: the gate let the change through; the details say what to look at. */
@@ -75,7 +80,7 @@ export function renderPendingInsightsReport(options: InsightsOptions = {}): Insi
 function reportHeader(options: InsightsOptions): Omit<InsightReport, "details" | "result" | "data"> {
   const link = webLink(options.link);
   return {
-    id: options.externalId ?? REPORTER,
+    id: options.externalId ?? INSIGHTS_REPORT_ID,
     title: TITLE,
     reporter: REPORTER,
     type: "SECURITY",
@@ -177,7 +182,7 @@ function uniqueId(finding: GateFinding, usedIds: Set<string>): string {
     finding.fingerprint.length <= 64
       ? finding.fingerprint
       : createHash("sha256").update(finding.fingerprint).digest("hex");
-  const base = `${REPORTER}-${fingerprint}`;
+  const base = `${ANNOTATION_ID_PREFIX}${fingerprint}`;
   let id = base;
   for (let n = 2; usedIds.has(id); n += 1) id = `${base}-${n}`;
   usedIds.add(id);

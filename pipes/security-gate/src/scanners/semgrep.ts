@@ -96,13 +96,20 @@ export async function runSemgrep(options: ScanOptions, log: Logger): Promise<Sca
   const version = await toolVersion(semgrepVersionCommand(options), log);
   return withScratchDir("semgrep", async (dir) => {
     const file = path.join(dir, SEMGREP_REPORT_FILE);
-    const { exitCode } = await runTool(semgrepCommand(remainingTime(options, started), file, bundledSemgrepRules()), log);
+    const { exitCode } = await runTool(
+      semgrepCommand(remainingTime(options, started), file, bundledSemgrepRules()),
+      log,
+    );
     const report = await readToolReport("semgrep", file, "semgrep", ".", options);
     if (exitCode !== 0) {
       // Exit 2 and up: a rule or config is broken. --quiet leaves stderr empty; the reasons are in the report.
-      throw new ToolError(`semgrep exited with code ${exitCode}: ${report.warnings.join("; ") || "no reason given"}`, {
-        suggestion: "Fix the rules named above (SEMGREP_RULES), or run with DEBUG=true to see semgrep's output.",
-      });
+      throw new ToolError(
+        `semgrep exited with code ${exitCode}: ${report.warnings.join("; ") || "no reason given"}`,
+        {
+          suggestion:
+            "Fix the rules named above (SEMGREP_RULES), or run with DEBUG=true to see semgrep's output.",
+        },
+      );
     }
     const registry = (options.semgrep?.configs ?? []).filter(isRegistryConfig);
     return {
