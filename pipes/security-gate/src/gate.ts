@@ -69,6 +69,8 @@ export interface ScannerRun {
   findings: number;
   durationMs: number;
   error?: string;
+  /** The report file an ingested run came from. */
+  report?: string;
 }
 
 export interface GateResult {

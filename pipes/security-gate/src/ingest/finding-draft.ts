@@ -16,15 +16,16 @@ export interface FindingDraft extends Omit<Finding, "tools" | "fingerprint" | "c
 export function completeFinding(draft: FindingDraft, context: ParseContext): Finding {
   const { secret, ...fields } = draft;
   const { location } = fields;
-  const needsSource = !secret && !fields.resource && location?.startLine !== undefined;
+  const message = redactSecret(fields.message, secret);
+  // The flagged lines are read only when they are what identifies the finding (see fingerprint.ts).
   const sourceText =
-    needsSource && location?.startLine !== undefined
+    !secret && !fields.resource && location?.startLine !== undefined
       ? context.source.read(location.file, location.startLine, location.endLine ?? location.startLine)
       : undefined;
   const finding: Finding = {
     ...fields,
     title: redactSecret(fields.title, secret),
-    message: redactSecret(fields.message, secret),
+    message,
     tools: [fields.tool],
     fingerprint: fingerprint({
       ruleId: fields.ruleId,
@@ -32,7 +33,7 @@ export function completeFinding(draft: FindingDraft, context: ParseContext): Fin
       resource: fields.resource,
       secret,
       sourceText,
-      message: fields.message,
+      message,
     }),
     controls: [],
   };

@@ -166,15 +166,15 @@ function severityOf(
       .find((severity) => severity !== undefined);
     if (tagged) return tagged;
   }
-  // Checkov writes level "error" for every failed check whose severity it does not know
-  // (checkov/common/output/sarif.py): the level says nothing, the shipped table does.
+  // Checkov writes level "error" for every failed check whose severity it does not know: the level says
+  // nothing, the shipped table does. https://github.com/bridgecrewio/checkov/blob/main/checkov/common/output/sarif.py
   if (tool === "checkov") return checkovSeverity(ruleId);
   const level: SarifLevel =
     tool === "semgrep"
-      ? // Semgrep keeps a finding's severity on its rule only (src/osemgrep/reporting/Sarif_output.ml: "the
-        // severity of the finding is stored within rules"; 1.185.0 writes no result level). A result level
-        // can only come from a tool that rewrote the file, such as a merger filling in the SARIF default
-        // "warning", which would hide an ERROR rule.
+      ? // Semgrep keeps a finding's severity on its rule only ("the severity of the finding is stored
+        // within rules": https://github.com/semgrep/semgrep/blob/develop/src/osemgrep/reporting/Sarif_output.ml;
+        // 1.185.0 writes no result level). A result level can only come from a tool that rewrote the file,
+        // such as a merger filling in the SARIF default "warning", which would hide an ERROR rule.
         (sarifRule?.defaultConfiguration?.level ?? sarifResult.level ?? "warning")
       : // SARIF §3.27.10: a result without a level takes its rule's default level, else "warning".
         (sarifResult.level ?? sarifRule?.defaultConfiguration?.level ?? "warning");
@@ -289,7 +289,8 @@ function draftOf(
   const physical = sarifResult.locations?.[0]?.physicalLocation;
   const file = pathOf(physical?.artifactLocation, sarifRun, context);
   const region = physical?.region;
-  // gitleaks puts the secret itself in the region snippet (report/sarif.go); "REDACTED" with --redact.
+  // gitleaks puts the secret itself in the region snippet, "REDACTED" with --redact:
+  // https://github.com/gitleaks/gitleaks/blob/master/report/sarif.go
   const snippet = region?.snippet?.text;
   const secret = tool === "gitleaks" && snippet && !/^REDACTED$/.test(snippet) ? snippet : undefined;
   const trivyPackage = tool === "trivy" ? trivyPackageOf(rawMessage, ruleId) : undefined;
