@@ -5,8 +5,8 @@
  *
  * How a file is scaled: its runs are kept as the tool wrote them (driver, rules, invocations), and
  * each run's results are cloned round-robin until the file holds 20,000. Clone k of a result is
- * moved to its own module folder, `modules/m<k>/<the file's name>` (main.tf stays main.tf), and its
- * lines are shifted by 10 × (k mod 100), in every location it carries (codeFlows too). The file is
+ * moved under its own module folder, `modules/m<k>/<its relative path>` (main.tf becomes
+ * modules/m7/main.tf), and its lines are shifted by 10 × (k mod 100), in every location it carries (codeFlows too). The file is
  * part of every fingerprint (src/ingest/fingerprint.ts), so no two clones are the same finding and
  * dedupe has 100,000 distinct findings to sort, bucket and sweep — as a large monorepo with many
  * module instances would give it.
@@ -39,7 +39,7 @@ function relocated(value: Json, folder: string, lineShift: number): Json {
   const copy: JsonObject = {};
   for (const [key, field] of Object.entries(value)) {
     if (key === "artifactLocation" && isObject(field) && typeof field.uri === "string") {
-      copy[key] = { ...field, uri: `${folder}/${path.posix.basename(field.uri)}` };
+      copy[key] = { ...field, uri: `${folder}/${field.uri.replace(/^\/+/, "")}` };
     } else if (key === "region" && isObject(field)) {
       const region = { ...field };
       for (const line of ["startLine", "endLine"] as const) {

@@ -43,7 +43,11 @@ async function clone(name: string) {
 // Every test runs the image built here from the pipe's own Dockerfile (the bundle is built first by `npm test`).
 beforeAll(async () => {
   if (engine.available)
-    await buildImage({ contextDir: path.join(repositoryRoot, "pipes/security-gate"), tag: IMAGE, buildArgs: { VERSION: "0.1.0" } });
+    await buildImage({
+      contextDir: path.join(repositoryRoot, "pipes/security-gate"),
+      tag: IMAGE,
+      buildArgs: { VERSION: "0.1.0" },
+    });
 });
 
 describe.skipIf(!engine.available)("security-gate image, run as Bitbucket Pipelines runs a pipe", () => {
