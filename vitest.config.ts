@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["shared/*/test/**/*.test.ts", "pipes/*/test/**/*.test.ts"],
+          include: ["shared/*/test/**/*.test.ts", "pipes/*/test/**/*.test.ts", "test/release/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           testTimeout: 20_000,
         },

@@ -20,7 +20,8 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { containerEngine, repositoryRoot, sharedFixtures } from "./engine.ts";
 
-const IMAGE = "bitbucket-pipes/security-gate:contract-test";
+// The release runs this test against the exact image it is about to push (CONTRACT_TEST_IMAGE).
+const IMAGE = process.env.CONTRACT_TEST_IMAGE ?? "bitbucket-pipes/security-gate:contract-test";
 const PIPE = "bitbucket-pipes/security-gate";
 const ACCESS_TOKEN = "bbat-contract-test-0123456789abcdef";
 const COMMITTED_SECRET = "q8Jd3kLm9Pz2Xw7Rt5Vb1Nc4Hs6Fg0Ay2Ue8Io3K";
@@ -42,7 +43,7 @@ async function clone(name: string) {
 
 // Every test runs the image built here from the pipe's own Dockerfile (the bundle is built first by `npm test`).
 beforeAll(async () => {
-  if (engine.available)
+  if (engine.available && !process.env.CONTRACT_TEST_IMAGE)
     await buildImage({
       contextDir: path.join(repositoryRoot, "pipes/security-gate"),
       tag: IMAGE,

@@ -28,3 +28,12 @@ export {
   v,
   variableRegistry,
 } from "./variables.ts";
+export {
+  checkForNewerVersion,
+  compareVersions,
+  formatVersion,
+  newerInMajor,
+  parseVersion,
+  type Version,
+  type VersionCheckOptions,
+} from "./version-notice.ts";

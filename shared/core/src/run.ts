@@ -9,6 +9,7 @@ import { type Env, processEnv } from "./env.ts";
 import { ExitCode, PipeError } from "./errors.ts";
 import { Logger } from "./log.ts";
 import { parseVariables, secretValues, type VariableShape } from "./variables.ts";
+import { checkForNewerVersion } from "./version-notice.ts";
 
 /** Variables that hold credentials whatever the pipe: always masked. */
 const CREDENTIAL_VARIABLES = [
@@ -69,6 +70,8 @@ export async function runPipe<S extends VariableShape>(
   });
   for (const name of CREDENTIAL_VARIABLES) log.masker.add(env[name]);
   log.info(log.paint("bold", `${definition.name} ${definition.version}`));
+  // Runs beside the pipe's work (never delaying its start) and is printed before the final line.
+  const notice = checkForNewerVersion({ name: definition.name, version: definition.version, env, log });
 
   let cancelled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -86,10 +89,12 @@ export async function runPipe<S extends VariableShape>(
     const context = bitbucketContext(env, io.cwd);
     log.debug(`clone dir ${context.cloneDir}; shared storage ${context.pipeSharedStorageDir}`);
     const outcome = await definition.run({ variables, context, log, env });
+    await notice;
     exitCode = outcome.exitCode ?? (outcome.verdict === "FAIL" ? ExitCode.failed : ExitCode.ok);
     if (outcome.verdict === "FAIL") log.failure(`${definition.name}: ${outcome.summary}`);
     else log.success(`${definition.name}: ${outcome.summary}`);
   } catch (error) {
+    await notice;
     exitCode = reportError(definition.name, error, log);
   } finally {
     process.off("SIGTERM", onSignal);
