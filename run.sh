@@ -16,7 +16,7 @@ log() { printf '\033[36m▶ %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_debian_packages() {
-  local wanted=(podman buildah runc debootstrap uidmap fuse-overlayfs git gnupg openssh-client python3-venv curl ca-certificates docker-registry)
+  local wanted=(podman buildah runc debootstrap uidmap fuse-overlayfs git gnupg openssh-client python3-venv curl ca-certificates docker-registry time)
   local missing=()
   for p in "${wanted[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

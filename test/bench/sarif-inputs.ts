@@ -6,10 +6,11 @@
  * How a file is scaled: its runs are kept as the tool wrote them (driver, rules, invocations), and
  * each run's results are cloned round-robin until the file holds 20,000. Clone k of a result is
  * moved under its own module folder, `modules/m<k>/<its relative path>` (main.tf becomes
- * modules/m7/main.tf), and its lines are shifted by 10 × (k mod 100), in every location it carries (codeFlows too). The file is
- * part of every fingerprint (src/ingest/fingerprint.ts), so no two clones are the same finding and
- * dedupe has 100,000 distinct findings to sort, bucket and sweep — as a large monorepo with many
- * module instances would give it.
+ * modules/m7/main.tf), and its lines are shifted by 10 × (k mod 100), in every location it
+ * carries (codeFlows too). The file is part of every fingerprint (src/ingest/fingerprint.ts), so
+ * no two clones are the same finding and dedupe has 100,000 distinct findings to sort, bucket and
+ * sweep, as a large monorepo with many module instances would give it. Semgrep's file is the
+ * largest (about 54 MB): each of its results carries its whole dataflow trace (codeFlows).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -136,12 +136,14 @@ export function themesOf(finding: Finding, mapping: ComplianceMapping): Set<stri
   return themes;
 }
 
+/** "A.5.10" after "A.5.9": one collator, made once (localeCompare with options makes one per call). */
+const byControlId = new Intl.Collator("en", { numeric: true }).compare;
+
 const controlKey = (ref: ControlRef) => `${ref.framework}\u0000${ref.control}`;
 
 function compareControls(a: ControlRef, b: ControlRef): number {
   return (
-    FRAMEWORKS.indexOf(a.framework) - FRAMEWORKS.indexOf(b.framework) ||
-    a.control.localeCompare(b.control, "en", { numeric: true })
+    FRAMEWORKS.indexOf(a.framework) - FRAMEWORKS.indexOf(b.framework) || byControlId(a.control, b.control)
   );
 }
 
@@ -210,7 +212,11 @@ export function complianceReport(
 ): FrameworkReport[] {
   const tools = new Set(options.tools ?? Object.values(mapping.themes).flatMap((theme) => theme.scanners));
   for (const finding of findings) for (const tool of finding.tools) tools.add(tool);
-  const touched = findings.map((finding) => ({ finding, controls: controlsFor(finding, mapping) }));
+  // decide() has already put each finding's controls on it; map only those that have none yet.
+  const touched = findings.map((finding) => ({
+    finding,
+    controls: finding.controls.length > 0 ? finding.controls : controlsFor(finding, mapping),
+  }));
   return frameworks.map((framework) => {
     const checked = new Set(coveredControls(mapping, framework, tools));
     const failing = new Map<string, string[]>();
@@ -219,23 +225,23 @@ export function complianceReport(
         if (ref.framework !== framework) continue;
         checked.add(ref.control);
         if (!failsControls(finding)) continue;
-        failing.set(ref.control, [...(failing.get(ref.control) ?? []), finding.fingerprint]);
+        const list = failing.get(ref.control);
+        if (list === undefined) failing.set(ref.control, [finding.fingerprint]);
+        else list.push(finding.fingerprint);
       }
     }
     const titles = mapping.frameworks[framework].controls;
-    const controls: ControlResult[] = [...checked]
-      .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
-      .map((control) => {
-        const fingerprints = [...new Set(failing.get(control) ?? [])].sort();
-        const title = titles[control];
-        return {
-          framework,
-          control,
-          ...(title === undefined ? {} : { title }),
-          status: fingerprints.length > 0 ? "failed" : "passed",
-          findings: fingerprints,
-        };
-      });
+    const controls: ControlResult[] = [...checked].sort(byControlId).map((control) => {
+      const fingerprints = [...new Set(failing.get(control) ?? [])].sort();
+      const title = titles[control];
+      return {
+        framework,
+        control,
+        ...(title === undefined ? {} : { title }),
+        status: fingerprints.length > 0 ? "failed" : "passed",
+        findings: fingerprints,
+      };
+    });
     const failed = controls.filter((control) => control.status === "failed").length;
     return {
       framework,

@@ -41,7 +41,6 @@ export async function publishResult(input: PublishInput): Promise<void> {
   const document = resultDocument(result, facts);
   await outputs.writeReport("security-gate.sarif", renderSarif(result, { baselineUsed: input.baselineUsed }));
   await outputs.writeReport("summary.md", renderSummary(result));
-  await outputs.writeReport("result.json", `${JSON.stringify(document, null, 2)}\n`);
   await outputs.writeJUnit(renderJUnit(result));
   await outputs.writeResult(gateResultSchema, document);
   if (vars.WRITE_BASELINE) {
@@ -56,7 +55,7 @@ export async function publishResult(input: PublishInput): Promise<void> {
     log.info(`baseline of ${active.length} findings written to ${vars.WRITE_BASELINE}`);
   }
   log.info(
-    `reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (SARIF, summary.md, result.json); JUnit: test-results/${PIPE_NAME}.xml`,
+    `reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (SARIF, summary.md); JUnit: test-results/${PIPE_NAME}.xml; result for later pipes: ${path.relative(context.cloneDir, outputs.sharedDir)}/result.json`,
   );
   await publishToBitbucket(input);
 }

@@ -69,11 +69,9 @@ export function buildJUnitXml(name: string, suites: readonly JUnitTestSuite[]): 
     for (const testCase of suite.cases) body.push(...testCaseXml(testCase));
     body.push("  </testsuite>");
   }
-  lines.push(
-    `<testsuites ${attributes({ name, ...total, time: seconds(totalMs) })}>`,
-    ...body,
-    "</testsuites>",
-  );
+  lines.push(`<testsuites ${attributes({ name, ...total, time: seconds(totalMs) })}>`);
+  for (const line of body) lines.push(line);
+  lines.push("</testsuites>");
   return `${lines.join("\n")}\n`;
 }
 
