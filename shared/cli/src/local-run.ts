@@ -4,7 +4,7 @@
  * A local fake of the Bitbucket API is the report sink: what the pipe would have published (Code
  * Insights, PR comment, statuses) is recorded to `bitbucket-calls.json` beside its reports.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -17,7 +17,7 @@ import {
   stepEnvironment,
   type VariableValue,
 } from "@pipes/testkit";
-import type { LocalPipe } from "./pipes.ts";
+import { type LocalPipe, repositoryRoot } from "./pipes.ts";
 
 export interface LocalRunOptions {
   pipe: LocalPipe;
@@ -43,9 +43,23 @@ export function localImage(pipe: LocalPipe): string {
   return `${pipe.image}:${pipe.version}`;
 }
 
+/** The pipe's one-file bundle, built (or taken from turbo's cache) from the current sources. */
+export function buildBundle(pipe: LocalPipe, print: (line: string) => void): void {
+  print(`bundling ${pipe.name} (turbo run build)\n`);
+  execFileSync(
+    "npx",
+    ["turbo", "run", "build", `--filter=@pipes/${pipe.name}`, "--output-logs=errors-only"],
+    {
+      cwd: repositoryRoot,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+}
+
 export async function buildLocalImage(pipe: LocalPipe, print: (line: string) => void): Promise<string> {
   const tag = localImage(pipe);
-  print(`building ${tag} from ${path.relative(process.cwd(), pipe.dir) || "."}/Dockerfile`);
+  buildBundle(pipe, print);
+  print(`building ${tag} from ${path.relative(process.cwd(), pipe.dir) || "."}/Dockerfile\n`);
   await buildImage({
     contextDir: pipe.dir,
     tag,
@@ -110,6 +124,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         onOutput: options.print,
       }));
     } else {
+      buildBundle(options.pipe, options.print);
       // Outside a container the clone directory is the repository folder itself.
       const step = stepEnvironment(`bitbucket-pipes/${options.pipe.name}`, options.step);
       const local = Object.fromEntries(
