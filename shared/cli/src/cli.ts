@@ -4,6 +4,7 @@
  * npx pipes build <pipe>
  * npx pipes example [--no-docker]
  */
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runExample } from "./example.ts";
@@ -53,13 +54,27 @@ async function main(): Promise<number> {
     variables[assignment.slice(0, at)] = assignment.slice(at + 1);
   }
   const repoDir = path.resolve(values.repo);
+  // As in Pipelines, the step knows its commit and branch: take them from the repository when not given.
+  const fromGit = (args: string[]) => {
+    try {
+      return execFileSync("git", args, {
+        cwd: repoDir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const commit = values.commit ?? fromGit(["rev-parse", "HEAD"]);
+  const branch = values.branch ?? fromGit(["symbolic-ref", "--short", "HEAD"]);
   const result = await runLocally({
     pipe,
     repoDir,
     variables,
     step: {
-      ...(values.branch ? { branch: values.branch } : {}),
-      ...(values.commit ? { commit: values.commit } : {}),
+      ...(branch ? { branch } : {}),
+      ...(commit ? { commit } : {}),
       ...(values.pr ? { prId: Number(values.pr), prDestinationBranch: values.destination ?? "main" } : {}),
     },
     docker: !values["no-docker"],
