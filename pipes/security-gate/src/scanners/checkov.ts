@@ -5,13 +5,7 @@
  */
 import path from "node:path";
 import { type Logger, runTool, type ToolCommand } from "@pipes/core";
-import {
-  EXPECTED_VERSIONS,
-  executableOf,
-  remainingTime,
-  type ScanOptions,
-  VERSION_TIMEOUT_MS,
-} from "./scan-options.ts";
+import { remainingTime, type ScanOptions, toolCommandBase, versionCommand } from "./scan-options.ts";
 import { completedRun, readToolReport, type ScannerOutcome } from "./scanner-outcome.ts";
 import { withScratchDir } from "./scratch-dir.ts";
 import { checkovSkipPathRegex } from "./skip-paths.ts";
@@ -30,23 +24,8 @@ export const CHECKOV_OFFLINE_ENV = {
   CKV_SKIP_PACKAGE_UPDATE_CHECK: "true",
 } as const;
 
-function commandBase(options: ScanOptions): Omit<ToolCommand, "args"> {
-  return {
-    tool: executableOf("checkov", options),
-    expectedVersion: EXPECTED_VERSIONS.checkov,
-    cwd: options.repoRoot,
-    env: { ...CHECKOV_OFFLINE_ENV },
-    timeoutMs: options.timeoutMs,
-    prefix: "[checkov] ",
-  };
-}
-
 export function checkovVersionCommand(options: ScanOptions): ToolCommand {
-  return {
-    ...commandBase(options),
-    timeoutMs: Math.min(VERSION_TIMEOUT_MS, options.timeoutMs),
-    args: ["--version"],
-  };
+  return versionCommand("checkov", options, ["--version"], CHECKOV_OFFLINE_ENV);
 }
 
 /** The scan: JSON into `outputDir`; exit 0 with failed checks (--soft-fail), so any other exit is an error. */
@@ -54,7 +33,7 @@ export function checkovCommand(options: ScanOptions, outputDir: string): ToolCom
   const frameworks = options.checkov?.frameworks ?? [];
   const skipChecks = options.checkov?.skipChecks ?? [];
   return {
-    ...commandBase(options),
+    ...toolCommandBase("checkov", options, CHECKOV_OFFLINE_ENV),
     args: [
       "--directory",
       options.scanPath,

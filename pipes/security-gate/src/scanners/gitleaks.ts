@@ -8,33 +8,13 @@
 import path from "node:path";
 import { errorMessage, type Logger, runTool, type ToolCommand, ToolError } from "@pipes/core";
 import type { Finding } from "../findings.ts";
-import {
-  EXPECTED_VERSIONS,
-  executableOf,
-  remainingTime,
-  type ScanOptions,
-  VERSION_TIMEOUT_MS,
-} from "./scan-options.ts";
+import { remainingTime, type ScanOptions, toolCommandBase, versionCommand } from "./scan-options.ts";
 import { completedRun, readToolReport, type ScannerOutcome } from "./scanner-outcome.ts";
 import { withScratchDir } from "./scratch-dir.ts";
 import { toolVersion } from "./tool-version.ts";
 
-function commandBase(options: ScanOptions): Omit<ToolCommand, "args"> {
-  return {
-    tool: executableOf("gitleaks", options),
-    expectedVersion: EXPECTED_VERSIONS.gitleaks,
-    cwd: options.repoRoot,
-    timeoutMs: options.timeoutMs,
-    prefix: "[gitleaks] ",
-  };
-}
-
 export function gitleaksVersionCommand(options: ScanOptions): ToolCommand {
-  return {
-    ...commandBase(options),
-    timeoutMs: Math.min(VERSION_TIMEOUT_MS, options.timeoutMs),
-    args: ["version"],
-  };
+  return versionCommand("gitleaks", options, ["version"]);
 }
 
 /**
@@ -57,7 +37,10 @@ function reportFlags(outputFile: string): string[] {
 
 /** The working tree under the scanned folder. Paths come out as given: relative to the clone. */
 export function gitleaksDirCommand(options: ScanOptions, outputFile: string): ToolCommand {
-  return { ...commandBase(options), args: ["dir", ...reportFlags(outputFile), options.scanPath] };
+  return {
+    ...toolCommandBase("gitleaks", options),
+    args: ["dir", ...reportFlags(outputFile), options.scanPath],
+  };
 }
 
 /** The commits of a git range (`git log` options), for secrets that a later commit deleted. */
@@ -67,7 +50,7 @@ export function gitleaksGitCommand(
   commitRange: string,
 ): ToolCommand {
   return {
-    ...commandBase(options),
+    ...toolCommandBase("gitleaks", options),
     args: ["git", ...reportFlags(outputFile), `--log-opts=${commitRange}`, "."],
   };
 }

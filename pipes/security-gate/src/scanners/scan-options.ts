@@ -1,7 +1,9 @@
 /**
- * Everything the scanner adapters need, parsed once from the pipe's variables by the caller. The
- * command builders are pure functions of this object.
+ * Everything the scanner adapters need, parsed once from the pipe's variables by the caller, and
+ * the part of a command that every scanner builds alike. The command builders are pure functions of
+ * this object.
  */
+import type { ToolCommand } from "@pipes/core";
 import type { Scanner } from "../findings.ts";
 
 /**
@@ -62,3 +64,36 @@ export function remainingTime(options: ScanOptions, started: number, now = Date.
 
 /** `--version` answers in seconds; a tool that hangs there is broken, whatever the scan's limit. */
 export const VERSION_TIMEOUT_MS = 60_000;
+
+/**
+ * What every command of a scanner shares: its executable, the clone as working directory, the time
+ * limit, and its name before each line it prints. `env` holds the tool's own settings (offline flags).
+ */
+export function toolCommandBase(
+  scanner: Scanner,
+  options: ScanOptions,
+  env?: Readonly<Record<string, string>>,
+): Omit<ToolCommand, "args"> {
+  return {
+    tool: executableOf(scanner, options),
+    expectedVersion: EXPECTED_VERSIONS[scanner],
+    cwd: options.repoRoot,
+    ...(env ? { env: { ...env } } : {}),
+    timeoutMs: options.timeoutMs,
+    prefix: `[${scanner}] `,
+  };
+}
+
+/** The command that asks a scanner for its version (`args`: "--version", or "version" for gitleaks). */
+export function versionCommand(
+  scanner: Scanner,
+  options: ScanOptions,
+  args: readonly string[],
+  env?: Readonly<Record<string, string>>,
+): ToolCommand {
+  return {
+    ...toolCommandBase(scanner, options, env),
+    timeoutMs: Math.min(VERSION_TIMEOUT_MS, options.timeoutMs),
+    args,
+  };
+}

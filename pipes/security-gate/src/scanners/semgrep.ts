@@ -7,13 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Logger, runTool, type ToolCommand, ToolError } from "@pipes/core";
-import {
-  EXPECTED_VERSIONS,
-  executableOf,
-  remainingTime,
-  type ScanOptions,
-  VERSION_TIMEOUT_MS,
-} from "./scan-options.ts";
+import { remainingTime, type ScanOptions, toolCommandBase, versionCommand } from "./scan-options.ts";
 import { completedRun, readToolReport, type ScannerOutcome } from "./scanner-outcome.ts";
 import { withScratchDir } from "./scratch-dir.ts";
 import { toolVersion } from "./tool-version.ts";
@@ -45,23 +39,8 @@ export function bundledSemgrepRules(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? (candidates[0] as string);
 }
 
-function commandBase(options: ScanOptions): Omit<ToolCommand, "args"> {
-  return {
-    tool: executableOf("semgrep", options),
-    expectedVersion: EXPECTED_VERSIONS.semgrep,
-    cwd: options.repoRoot,
-    env: { ...SEMGREP_OFFLINE_ENV },
-    timeoutMs: options.timeoutMs,
-    prefix: "[semgrep] ",
-  };
-}
-
 export function semgrepVersionCommand(options: ScanOptions): ToolCommand {
-  return {
-    ...commandBase(options),
-    timeoutMs: Math.min(VERSION_TIMEOUT_MS, options.timeoutMs),
-    args: ["--version"],
-  };
+  return versionCommand("semgrep", options, ["--version"], SEMGREP_OFFLINE_ENV);
 }
 
 /**
@@ -72,7 +51,7 @@ export function semgrepVersionCommand(options: ScanOptions): ToolCommand {
 export function semgrepCommand(options: ScanOptions, outputFile: string, bundledRules: string): ToolCommand {
   const configs = options.semgrep?.configs?.length ? options.semgrep.configs : [bundledRules];
   return {
-    ...commandBase(options),
+    ...toolCommandBase("semgrep", options, SEMGREP_OFFLINE_ENV),
     // Semgrep still writes its report when a rule is broken (exit 2): read it for the reason.
     okExitCodes: [0, 2],
     args: [

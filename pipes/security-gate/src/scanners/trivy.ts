@@ -8,12 +8,11 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { type Logger, runTool, type ToolCommand } from "@pipes/core";
 import {
-  EXPECTED_VERSIONS,
-  executableOf,
   remainingTime,
   type ScanOptions,
   type TrivyVulnerabilityDb,
-  VERSION_TIMEOUT_MS,
+  toolCommandBase,
+  versionCommand,
 } from "./scan-options.ts";
 import { completedRun, readToolReport, type ScannerOutcome } from "./scanner-outcome.ts";
 import { withScratchDir } from "./scratch-dir.ts";
@@ -22,22 +21,8 @@ import { toolVersion } from "./tool-version.ts";
 
 export const TRIVY_REPORT_FILE = "trivy.json";
 
-function commandBase(options: ScanOptions): Omit<ToolCommand, "args"> {
-  return {
-    tool: executableOf("trivy", options),
-    expectedVersion: EXPECTED_VERSIONS.trivy,
-    cwd: options.repoRoot,
-    timeoutMs: options.timeoutMs,
-    prefix: "[trivy] ",
-  };
-}
-
 export function trivyVersionCommand(options: ScanOptions): ToolCommand {
-  return {
-    ...commandBase(options),
-    timeoutMs: Math.min(VERSION_TIMEOUT_MS, options.timeoutMs),
-    args: ["--version"],
-  };
+  return versionCommand("trivy", options, ["--version"]);
 }
 
 /**
@@ -61,7 +46,7 @@ export function trivyCommand(
     .map((glob) => globRelativeToScanPath(glob, options.scanPath))
     .filter((glob): glob is string => glob !== undefined);
   return {
-    ...commandBase(options),
+    ...toolCommandBase("trivy", options),
     args: [
       "filesystem",
       "--scanners",

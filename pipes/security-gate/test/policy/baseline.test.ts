@@ -13,7 +13,7 @@ import {
   gitleaksGenericApiKey,
   trivyBlockPublicAcls,
   trivyRootUser,
-} from "./real-findings.ts";
+} from "../real-findings.ts";
 
 const created = new Date("2025-01-31T10:00:00Z");
 const FILE = ".security-gate-baseline.json";

@@ -18,7 +18,7 @@ import {
   semgrepUselessIf,
   trivyRootUser,
   trivyUnencryptedBucket,
-} from "./real-findings.ts";
+} from "../real-findings.ts";
 
 const mapping = DEFAULT_COMPLIANCE_MAPPING;
 

@@ -17,7 +17,7 @@ import {
   trivyBucketLogging,
   trivyGithubPat,
   trivyRootUser,
-} from "./real-findings.ts";
+} from "../real-findings.ts";
 
 const now = new Date("2025-03-01T12:00:00Z");
 

@@ -26,7 +26,7 @@ import {
   trivyRootUser,
   trivyUnencryptedBucket,
   trivyVersioning,
-} from "./real-findings.ts";
+} from "../real-findings.ts";
 
 describe("dedupeFindings", () => {
   it("two tools reporting the same public bucket give one finding crediting both", () => {

@@ -9,7 +9,7 @@ import {
   checkovUnencryptedBucket,
   gitleaksGenericApiKey,
   trivyUnencryptedBucket,
-} from "./real-findings.ts";
+} from "../real-findings.ts";
 
 const now = new Date("2025-03-01T12:00:00Z");
 

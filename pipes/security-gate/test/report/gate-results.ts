@@ -1,55 +1,45 @@
 /**
- * GateResults for the report tests, built from findings that real tools reported. Rule ids,
- * titles, messages, files, lines and help links are copied from the fixtures in `../shared/fixtures`
- * beside the repository (origins in its SOURCES.md): checkov-severity.json, trivy-misconfig-secrets.json,
- * trivy-terraform-config.sarif, semgrep-many.json and gitleaks-v8-many.json. The Finding objects are
- * written by hand here, since the ingestion code is written separately.
+ * GateResults for the report tests: the findings real tools reported (../real-findings.ts), with the
+ * gate's decision on each (status, suppression, compliance controls, tools that agree).
  */
-import { createHash } from "node:crypto";
 import { SEVERITIES, type Severity } from "../../src/findings.ts";
 import type { FindingStatus, GateFinding, GateResult, ScannerRun } from "../../src/gate.ts";
+import {
+  checkovGcsLogging,
+  checkovGcsUniformAccess,
+  checkovGcsVersioning,
+  checkovPublicGcsBucket,
+  type FindingFields,
+  finding as fixtureFinding,
+  gitleaksAwsToken,
+  gitleaksGenericApiKey,
+  semgrepMd5,
+  semgrepUselessEqEq,
+  trivyBlockPublicAcls,
+  trivyGithubPat,
+  trivyRootUser,
+  trivyUrllib3Redos,
+} from "../real-findings.ts";
 
-type FindingFields = Omit<GateFinding, "fingerprint" | "tools" | "controls" | "status"> &
-  Partial<Pick<GateFinding, "tools" | "controls" | "status" | "fingerprint">>;
-
-export function finding(fields: FindingFields): GateFinding {
-  const place = `${fields.tool}|${fields.ruleId}|${fields.location?.file ?? fields.resource ?? ""}|${fields.location?.startLine ?? ""}`;
-  return {
-    fingerprint: createHash("sha256").update(place).digest("hex"),
-    tools: [fields.tool],
-    controls: [],
-    status: "non-blocking",
-    ...fields,
-  };
+/** A finding the gate did not block, unless `status` says otherwise. */
+export function finding({
+  status = "non-blocking",
+  suppression,
+  ...fields
+}: FindingFields & Partial<Pick<GateFinding, "status" | "suppression">>): GateFinding {
+  return { ...fixtureFinding(fields), status, suppression };
 }
 
-// checkov-severity.json (checkov 2.2.34, terragoat's gcs.tf)
-export const publicBucket = finding({
-  tool: "checkov",
-  ruleId: "CKV_GCP_28",
-  title: "Ensure that Cloud Storage bucket is not anonymously or publicly accessible",
-  message: "Ensure that Cloud Storage bucket is not anonymously or publicly accessible",
-  severity: "HIGH",
-  category: "iac",
-  location: { file: "gcs.tf", startLine: 17, endLine: 21 },
-  resource: "google_storage_bucket_iam_binding.allow_public_read",
-  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_public_1",
+export const publicBucket: GateFinding = {
+  ...checkovPublicGcsBucket,
   controls: [
     { framework: "SOC2", control: "CC6.1" },
     { framework: "ISO27001", control: "A.8.3" },
   ],
   status: "blocking",
-});
-export const uniformAccess = finding({
-  tool: "checkov",
-  ruleId: "CKV_GCP_29",
-  title: "Ensure that Cloud Storage buckets have uniform bucket-level access enabled",
-  message: "Ensure that Cloud Storage buckets have uniform bucket-level access enabled",
-  severity: "MEDIUM",
-  category: "iac",
-  location: { file: "gcs.tf", startLine: 1, endLine: 15 },
-  resource: "google_storage_bucket.terragoat_website",
-  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_gcs_2",
+};
+export const uniformAccess: GateFinding = {
+  ...checkovGcsUniformAccess,
   status: "suppressed",
   suppression: {
     id: "website-bucket",
@@ -58,128 +48,36 @@ export const uniformAccess = finding({
     reason: "Static website bucket: object ACLs reviewed in SEC-142",
     expires: "2026-12-31",
   },
-});
-export const bucketLogging = finding({
-  tool: "checkov",
-  ruleId: "CKV_GCP_62",
-  title: "Bucket should log access",
-  message: "Bucket should log access",
-  severity: "MEDIUM",
-  category: "iac",
-  location: { file: "gcs.tf", startLine: 1, endLine: 15 },
-  resource: "google_storage_bucket.terragoat_website",
-  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_logging_2",
+};
+export const bucketLogging: GateFinding = {
+  ...checkovGcsLogging,
   controls: [{ framework: "SOC2", control: "CC7.2" }],
-});
-export const bucketVersioning = finding({
-  tool: "checkov",
-  ruleId: "CKV_GCP_78",
-  title: "Ensure Cloud storage has versioning enabled",
-  message: "Ensure Cloud storage has versioning enabled",
-  severity: "LOW",
-  category: "iac",
-  location: { file: "gcs.tf", startLine: 1, endLine: 15 },
-  resource: "google_storage_bucket.terragoat_website",
-  helpUri: "https://docs.bridgecrew.io/docs/ensure-gcp-cloud-storage-has-versioning-enabled",
-  status: "baseline",
-});
-
-// trivy-terraform-config.sarif (AVD-AWS-0086), also reported by checkov as CKV_AWS_53.
-export const publicAcls = finding({
-  tool: "trivy",
+  status: "non-blocking",
+};
+export const bucketVersioning: GateFinding = { ...checkovGcsVersioning, status: "baseline" };
+/** Also reported by checkov as CKV_AWS_53. */
+export const publicAcls: GateFinding = {
+  ...trivyBlockPublicAcls,
   tools: ["trivy", "checkov"],
   alsoKnownAs: { checkov: "CKV_AWS_53" },
-  ruleId: "AVD-AWS-0086",
-  title: "S3 Access block should block public ACL",
-  message: "No public access block so not blocking public acls",
-  severity: "HIGH",
-  category: "iac",
-  location: { file: "main.tf", startLine: 8, endLine: 10 },
-  helpUri: "https://avd.aquasec.com/misconfig/avd-aws-0086",
   controls: [{ framework: "SOC2", control: "CC6.1" }],
   status: "blocking",
-});
-// trivy-misconfig-secrets.json
-export const urllib3Redos = finding({
-  tool: "trivy",
-  ruleId: "CVE-2021-33503",
-  title: "python-urllib3: ReDoS in the parsing of authority part of URL",
-  message: "urllib3 1.26.3 is affected; fixed in 1.26.5",
-  severity: "HIGH",
-  category: "vulnerability",
-  location: { file: "requirements.txt" },
-  resource: "urllib3@1.26.3",
-  helpUri: "https://avd.aquasec.com/nvd/cve-2021-33503",
-  status: "blocking",
-});
-export const rootUser = finding({
-  tool: "trivy",
-  ruleId: "DS002",
-  title: "Image user should not be 'root'",
-  message: "Specify at least 1 USER command in Dockerfile with non-root user as argument",
-  severity: "HIGH",
-  category: "iac",
-  location: { file: "Dockerfile" },
-  helpUri: "https://avd.aquasec.com/misconfig/ds002",
-  status: "blocking",
-});
-export const githubToken = finding({
-  tool: "trivy",
-  ruleId: "github-pat",
-  title: "GitHub Personal Access Token",
-  message: "GitHub Personal Access Token found in ENV GITHUB_PAT (value redacted)",
-  severity: "CRITICAL",
-  category: "secret",
-  location: { file: "Dockerfile", startLine: 24, endLine: 24 },
+};
+export const urllib3Redos: GateFinding = { ...trivyUrllib3Redos, status: "blocking" };
+export const rootUser: GateFinding = { ...trivyRootUser, status: "blocking" };
+export const githubToken: GateFinding = {
+  ...trivyGithubPat,
   controls: [{ framework: "SOC2", control: "CC6.1" }],
   status: "blocking",
-});
-
-// semgrep-many.json
-export const md5 = finding({
-  tool: "semgrep",
-  ruleId: "python.lang.security.insecure-hash-algorithms.insecure-hash-algorithm-md5",
-  title: "Detected MD5 hash algorithm which is considered insecure.",
-  message:
-    "Detected MD5 hash algorithm which is considered insecure. MD5 is not collision resistant and is therefore not suitable as a cryptographic signature. Use SHA256 or SHA3 instead.",
-  severity: "MEDIUM",
-  category: "code",
-  location: { file: "tools/sslyze/parser_xml.py", startLine: 124, endLine: 124 },
-});
-export const uselessEqEq = finding({
-  tool: "semgrep",
-  ruleId: "python.lang.correctness.useless-eqeq.useless-eqeq",
-  title: "This expression is always True",
-  message:
-    "This expression is always True: `new_original.test.engagement == new_original.test.engagement` or `new_original.test.engagement != new_original.test.engagement`.",
-  severity: "HIGH",
-  category: "code",
-  location: { file: "finding/views.py", startLine: 2047, endLine: 2047 },
-  status: "blocking",
-});
-
-// gitleaks-v8-many.json
-export const awsToken = finding({
-  tool: "gitleaks",
-  ruleId: "aws-access-token",
-  title: "AWS",
-  message: "aws-access-token has detected a secret in conf/aws.tf at commit 74d53286",
-  severity: "HIGH",
-  category: "secret",
-  location: { file: "conf/aws.tf", startLine: 2, endLine: 2 },
-  status: "blocking",
-});
-export const testApiKey = finding({
-  tool: "gitleaks",
-  ruleId: "generic-api-key",
-  title: "Generic API Key",
-  message: "generic-api-key has detected a secret in tests/api.py at commit 69235ea9",
-  severity: "HIGH",
-  category: "secret",
-  location: { file: "tests/api.py", startLine: 21, endLine: 21 },
+};
+export const md5: GateFinding = { ...semgrepMd5, status: "non-blocking" };
+export const uselessEqEq: GateFinding = { ...semgrepUselessEqEq, status: "blocking" };
+export const awsToken: GateFinding = { ...gitleaksAwsToken, status: "blocking" };
+export const testApiKey: GateFinding = {
+  ...gitleaksGenericApiKey,
   status: "suppressed",
   suppression: { id: "test-fixtures", path: "tests/**", reason: "Test fixture key, not a real credential" },
-});
+};
 
 export const SCANNERS: ScannerRun[] = [
   { tool: "checkov", version: "2.2.34", status: "ok", findings: 4, durationMs: 12_340 },

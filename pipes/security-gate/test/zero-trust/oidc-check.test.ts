@@ -1,39 +1,24 @@
-import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+// The step token as @pipes/oidc's own tests model it: the same claims, issuer and signing key setup.
+import {
+  stepClaims as claims,
+  type IdentityProvider,
+  ISSUER,
+  identityProvider,
+  NOW,
+  PIPELINE_UUID,
+  PRODUCTION_UUID,
+  REPOSITORY_UUID,
+  STEP_UUID,
+} from "../../../../shared/oidc/test/step-token-fixture.ts";
 import { checkOidc, oidcCheckSettings } from "../../src/zero-trust/oidc-check.ts";
 
-const WORKSPACE_UUID = "{0b1f6ab3-5a5c-4f7e-9b59-2d1a8c6f0e11}";
-const REPOSITORY_UUID = "{6f3c2a9e-8d41-4b7a-a1c2-5e9f0d3b7c44}";
-const PIPELINE_UUID = "{a8e2c1d4-2f5b-4e6a-9c3d-7b1e0f2a4d55}";
-const STEP_UUID = "{c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e66}";
-const PRODUCTION_UUID = "{e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a77}";
-const ISSUER = "https://api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc";
-const NOW = new Date("2026-03-01T12:00:00Z");
 const at = (offsetSeconds: number) => Math.floor(NOW.getTime() / 1000) + offsetSeconds;
 
-let jwks: JSONWebKeySet;
-let sign: (claims: JWTPayload) => Promise<string>;
+let jwks: IdentityProvider["jwks"];
+let sign: IdentityProvider["sign"];
 beforeAll(async () => {
-  const { privateKey, publicKey } = await generateKeyPair("RS256");
-  jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256" }] };
-  sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1" }).sign(privateKey);
-});
-
-/** The claims Bitbucket puts in the token of a deployment step on main. */
-const claims = (overrides: JWTPayload = {}): JWTPayload => ({
-  iss: ISSUER,
-  aud: "ari:cloud:bitbucket::workspace/0b1f6ab3-5a5c-4f7e-9b59-2d1a8c6f0e11",
-  sub: `${REPOSITORY_UUID}:${PRODUCTION_UUID}:${STEP_UUID}`,
-  iat: at(-60),
-  exp: at(3540),
-  accountUuid: "{11111111-2222-4333-8444-555555555555}",
-  workspaceUuid: WORKSPACE_UUID,
-  repositoryUuid: REPOSITORY_UUID,
-  pipelineUuid: PIPELINE_UUID,
-  stepUuid: STEP_UUID,
-  deploymentEnvironmentUuid: PRODUCTION_UUID,
-  branchName: "main",
-  ...overrides,
+  ({ jwks, sign } = await identityProvider());
 });
 
 /** The step's own Bitbucket variables, as bitbucketContext() reads them. */

@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import { InputError, Logger } from "@pipes/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "@pipes/core";
+import { describe, expect, it } from "vitest";
 import {
   checkSignedCommits,
   type SignedCommitsSettings,
@@ -13,22 +12,12 @@ import {
   allowedGpgKeys,
   allowedSigners,
   isolatedEnv,
-  type Keys,
-  makeKeys,
-  removeKeys,
+  quietLogger,
   TestRepository,
+  useSigningKeys,
 } from "./signing-fixture.ts";
 
-function logger(): Logger {
-  const sink = new PassThrough();
-  return new Logger({ env: { NO_COLOR: "1" }, stdout: sink, stderr: sink });
-}
-
-let keys: Keys;
-beforeAll(() => {
-  keys = makeKeys();
-});
-afterAll(() => removeKeys(keys));
+const keys = useSigningKeys();
 
 function settings(
   repo: TestRepository,
@@ -60,7 +49,7 @@ describe("signed commits of a pull request", () => {
     const repo = pullRequest();
     repo.commit("Add the VPC", { gpg: keys.alice });
     repo.commit("Add subnets", { ssh: keys.bob });
-    const check = await checkSignedCommits(settings(repo), logger());
+    const check = await checkSignedCommits(settings(repo), quietLogger());
     expect(check).toEqual({
       name: "signed-commits",
       status: "pass",
@@ -89,7 +78,7 @@ describe("signed commits of a pull request", () => {
     const fingerprint = (file: string) =>
       execFileSync("ssh-keygen", ["-lf", file], { encoding: "utf8" }).split(" ")[1] ?? "";
 
-    const check = await checkSignedCommits(settings(repo), logger());
+    const check = await checkSignedCommits(settings(repo), quietLogger());
 
     expect(check.status).toBe("fail");
     expect(check.message).toMatch(
@@ -108,13 +97,13 @@ describe("signed commits of a pull request", () => {
   it("only warns in warn mode", async () => {
     const repo = pullRequest();
     repo.commit("Fix a typo", "unsigned");
-    const check = await checkSignedCommits(settings(repo, { mode: "warn" }), logger());
+    const check = await checkSignedCommits(settings(repo, { mode: "warn" }), quietLogger());
     expect(check.status).toBe("warn");
     expect(check.details).toHaveLength(1);
   });
 
   it("checks nothing in off mode", async () => {
-    const check = await checkSignedCommits(settings(pullRequest(), { mode: "off" }), logger());
+    const check = await checkSignedCommits(settings(pullRequest(), { mode: "off" }), quietLogger());
     expect(check).toEqual({
       name: "signed-commits",
       status: "skipped",
@@ -141,7 +130,7 @@ describe("signed commits of a pull request", () => {
     );
     const check = await checkSignedCommits(
       settings(repo, { allowedSigners: ".signers/allowed_signers", gpgPublicKeys: undefined }),
-      logger(),
+      quietLogger(),
     );
     expect(check.status).toBe("fail");
     expect(check.details).toEqual([
@@ -163,7 +152,7 @@ describe("signed commits of a pull request", () => {
     expect(execFileSync("git", ["branch", "--remotes"], { cwd: cloneDir, encoding: "utf8" })).not.toContain(
       "origin/main",
     );
-    const check = await checkSignedCommits({ ...settings(origin), cloneDir }, logger());
+    const check = await checkSignedCommits({ ...settings(origin), cloneDir }, quietLogger());
     expect(check.status).toBe("pass");
     expect(check.message).toMatch(
       /^Checked 1 commit of the pull request \(since main, [0-9a-f]{7}\.\.HEAD\): signed by an allowed signer$/,
@@ -173,7 +162,7 @@ describe("signed commits of a pull request", () => {
   it("refuses to enforce signatures when no signer is allowed", async () => {
     const error = await checkSignedCommits(
       settings(pullRequest(), { allowedSigners: undefined, gpgPublicKeys: undefined }),
-      logger(),
+      quietLogger(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ message: "SIGNED_COMMITS is enforce, but no signer is allowed" });
@@ -186,7 +175,7 @@ describe("signed commits of a push", () => {
     repo.commit("Add the VPC", { gpg: keys.alice });
     const check = await checkSignedCommits(
       settings(repo, { range: { kind: "push", branch: "feature/vpc", defaultBranch: "main" } }),
-      logger(),
+      quietLogger(),
     );
     expect(check).toMatchObject({
       status: "pass",
@@ -200,7 +189,7 @@ describe("signed commits of a push", () => {
     repo.publish("main");
     const check = await checkSignedCommits(
       settings(repo, { range: { kind: "push", branch: "main", defaultBranch: "main" } }),
-      logger(),
+      quietLogger(),
     );
     expect(check).toMatchObject({
       status: "fail",
@@ -214,7 +203,7 @@ describe("signed commits of a push", () => {
     repo.commit("Add subnets", "unsigned");
     const check = await checkSignedCommits(
       settings(repo, { range: { kind: "explicit", range: `${from}..HEAD` } }),
-      logger(),
+      quietLogger(),
     );
     expect(check.details).toEqual([
       expect.stringMatching(/"Add subnets" by Dana Developer <dana@example.com>: unsigned$/),

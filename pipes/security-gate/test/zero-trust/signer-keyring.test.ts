@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import { InputError, Logger } from "@pipes/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "@pipes/core";
+import { describe, expect, it } from "vitest";
 import { parseAllowedSigners, sshFingerprint } from "../../src/zero-trust/allowed-signers.ts";
 import {
   prepareSignerKeyring,
@@ -12,22 +11,12 @@ import {
 import {
   allowedGpgKeys,
   allowedSigners,
-  type Keys,
-  makeKeys,
-  removeKeys,
+  quietLogger,
   TestRepository,
+  useSigningKeys,
 } from "./signing-fixture.ts";
 
-function logger(): Logger {
-  const sink = new PassThrough();
-  return new Logger({ env: { NO_COLOR: "1" }, stdout: sink, stderr: sink });
-}
-
-let keys: Keys;
-beforeAll(() => {
-  keys = makeKeys();
-});
-afterAll(() => removeKeys(keys));
+const keys = useSigningKeys();
 
 describe("where allowed signers come from", () => {
   it.each([
@@ -60,7 +49,7 @@ describe("the temporary keyring of allowed signers", () => {
     const repo = new TestRepository(keys);
     const keyring = await prepareSignerKeyring(
       { allowedSigners: allowedSigners(keys), gpgPublicKeys: allowedGpgKeys(keys), cloneDir: repo.dir },
-      logger(),
+      quietLogger(),
     );
     expect(keyring.gpgFingerprints).toEqual([keys.alice.fingerprint, keys.olga.fingerprint]);
     expect(keyring.sshKeys.map((key) => key.principals[0])).toEqual(["bob@example.com", "oldie@example.com"]);
@@ -79,7 +68,7 @@ describe("the temporary keyring of allowed signers", () => {
           "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----",
         cloneDir: repo.dir,
       },
-      logger(),
+      quietLogger(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ message: "GPG_PUBLIC_KEYS holds no OpenPGP public key" });
@@ -88,7 +77,7 @@ describe("the temporary keyring of allowed signers", () => {
   it("names the missing file of ALLOWED_SIGNERS", async () => {
     const repo = new TestRepository(keys);
     await expect(
-      prepareSignerKeyring({ allowedSigners: ".signers/allowed_signers", cloneDir: repo.dir }, logger()),
+      prepareSignerKeyring({ allowedSigners: ".signers/allowed_signers", cloneDir: repo.dir }, quietLogger()),
     ).rejects.toThrow("ALLOWED_SIGNERS: .signers/allowed_signers does not exist in the repository");
     repo.publish("main");
     await expect(
@@ -98,7 +87,7 @@ describe("the temporary keyring of allowed signers", () => {
           cloneDir: repo.dir,
           trustedRef: "refs/remotes/origin/main",
         },
-        logger(),
+        quietLogger(),
       ),
     ).rejects.toThrow("ALLOWED_SIGNERS: .signers/allowed_signers is not in refs/remotes/origin/main");
   });

@@ -8,6 +8,9 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
+import { Logger } from "@pipes/core";
+import { afterAll, beforeAll } from "vitest";
 
 export interface GpgSigner {
   name: string;
@@ -88,7 +91,7 @@ function sshSigner(root: string, name: string, email: string): SshSigner {
   return { email, publicKeyFile: `${file}.pub`, publicKey: readFileSync(`${file}.pub`, "utf8").trim() };
 }
 
-export function makeKeys(): Keys {
+function makeKeys(): Keys {
   const root = mkdtempSync(path.join(tmpdir(), "signing-keys-"));
   const signerHome = path.join(root, "signer-gnupg");
   mkdirSync(signerHome, { mode: 0o700 });
@@ -111,9 +114,28 @@ export function makeKeys(): Keys {
 }
 
 /** Stops the gpg-agent that signing started, then removes the keys and every repository. */
-export function removeKeys(keys: Keys): void {
+function removeKeys(keys: Keys): void {
   run("gpgconf", ["--homedir", keys.signerHome, "--kill", "all"], isolatedEnv(keys.root));
   rmSync(keys.root, { recursive: true, force: true });
+}
+
+/**
+ * The keys for the tests of one file, made before its first test and removed after its last. Call it
+ * at the top of the file; the object it returns is filled in once the tests start.
+ */
+export function useSigningKeys(): Keys {
+  const keys = {} as Keys;
+  beforeAll(() => {
+    Object.assign(keys, makeKeys());
+  });
+  afterAll(() => removeKeys(keys));
+  return keys;
+}
+
+/** A logger for the code under test that prints nothing. */
+export function quietLogger(): Logger {
+  const sink = new PassThrough();
+  return new Logger({ env: { NO_COLOR: "1" }, stdout: sink, stderr: sink });
 }
 
 /** Bob may sign; Oldie could only before 2020. */

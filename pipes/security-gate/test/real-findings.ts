@@ -1,21 +1,23 @@
 /**
- * Findings as the scanners report them, for the policy tests. Rule ids, titles, messages, files,
- * lines and severities are copied from the real outputs in `../shared/fixtures` beside the
- * repository (origins in its SOURCES.md):
+ * Findings as the scanners report them, for the policy and report tests. Rule ids, titles, messages,
+ * files, lines, severities and help links are copied from the real outputs in `../shared/fixtures`
+ * beside the repository (origins in its SOURCES.md):
  *  - sarif/trivy-terraform-config.sarif: Trivy on an S3 bucket in main.tf (lines 8-10, 16);
  *  - native/checkov-severity.json: Checkov 2.2.34 on terragoat's gcs.tf;
  *  - native/tfsec-many.json: tfsec on an EKS module (ids and legacy ids);
- *  - native/trivy-misconfig-secrets.json: Trivy's Dockerfile check DS002 and github-pat secret;
+ *  - native/trivy-misconfig-secrets.json: Trivy's Dockerfile check DS002, github-pat secret and
+ *    urllib3 vulnerability;
  *  - native/gitleaks-v8-many.json, native/semgrep-many.json.
  * Where a test needs the other tool's view of the same place (Checkov on Trivy's main.tf), the
  * check id and title come from that tool's own rule index (Checkov's docs/5.Policy Index), so the
  * finding is what that tool reports for that resource. Findings are written by hand: ingestion,
- * which computes real fingerprints, is tested on its own.
+ * which computes real fingerprints, is tested on its own. The report tests add the gate's decision
+ * on each (report/gate-results.ts).
  */
 import { createHash } from "node:crypto";
-import type { Finding } from "../../src/findings.ts";
+import type { Finding } from "../src/findings.ts";
 
-type FindingFields = Omit<Finding, "fingerprint" | "tools" | "controls"> &
+export type FindingFields = Omit<Finding, "fingerprint" | "tools" | "controls"> &
   Partial<Pick<Finding, "tools" | "controls" | "fingerprint">>;
 
 /** A finding with a stable fingerprint of its tool, rule and place. */
@@ -162,6 +164,7 @@ export const checkovPublicGcsBucket = finding({
   category: "iac",
   location: { file: "gcs.tf", startLine: 17, endLine: 21 },
   resource: "google_storage_bucket_iam_binding.allow_public_read",
+  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_public_1",
 });
 
 export const checkovGcsUniformAccess = finding({
@@ -173,6 +176,7 @@ export const checkovGcsUniformAccess = finding({
   category: "iac",
   location: { file: "gcs.tf", startLine: 1, endLine: 15 },
   resource: "google_storage_bucket.terragoat_website",
+  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_gcs_2",
 });
 
 export const checkovGcsLogging = finding({
@@ -184,6 +188,7 @@ export const checkovGcsLogging = finding({
   category: "iac",
   location: { file: "gcs.tf", startLine: 1, endLine: 15 },
   resource: "google_storage_bucket.terragoat_website",
+  helpUri: "https://docs.bridgecrew.io/docs/bc_gcp_logging_2",
 });
 
 export const checkovGcsVersioning = finding({
@@ -195,6 +200,7 @@ export const checkovGcsVersioning = finding({
   category: "iac",
   location: { file: "gcs.tf", startLine: 1, endLine: 15 },
   resource: "google_storage_bucket.terragoat_website",
+  helpUri: "https://docs.bridgecrew.io/docs/ensure-gcp-cloud-storage-has-versioning-enabled",
 });
 
 // --- tfsec on an EKS module (native/tfsec-many.json) -------------------------------------------
@@ -258,6 +264,19 @@ export const trivyRootUser = finding({
   helpUri: "https://avd.aquasec.com/misconfig/ds002",
 });
 
+/** A vulnerable package in the same scan's requirements.txt. */
+export const trivyUrllib3Redos = finding({
+  tool: "trivy",
+  ruleId: "CVE-2021-33503",
+  title: "python-urllib3: ReDoS in the parsing of authority part of URL",
+  message: "urllib3 1.26.3 is affected; fixed in 1.26.5",
+  severity: "HIGH",
+  category: "vulnerability",
+  location: { file: "requirements.txt" },
+  resource: "urllib3@1.26.3",
+  helpUri: "https://avd.aquasec.com/nvd/cve-2021-33503",
+});
+
 export const checkovNoUser = finding({
   tool: "checkov",
   ruleId: "CKV_DOCKER_3",
@@ -272,7 +291,7 @@ export const trivyGithubPat = finding({
   tool: "trivy",
   ruleId: "github-pat",
   title: "GitHub Personal Access Token",
-  message: "ENV GITHUB_PAT=*****",
+  message: "GitHub Personal Access Token found in ENV GITHUB_PAT (value redacted)",
   severity: "CRITICAL",
   category: "secret",
   location: { file: "Dockerfile", startLine: 24, endLine: 24 },
@@ -309,6 +328,8 @@ export const gitleaksGenericApiKey = finding({
   location: { file: "tests/api.py", startLine: 21, endLine: 21 },
 });
 
+// --- Semgrep (native/semgrep-many.json) -------------------------------------------------------
+
 export const semgrepDefusedXml = finding({
   tool: "semgrep",
   ruleId: "python.lang.security.use-defused-xml.use-defused-xml",
@@ -328,4 +349,26 @@ export const semgrepUselessIf = finding({
   severity: "MEDIUM",
   category: "code",
   location: { file: "utils.py", startLine: 503, endLine: 520 },
+});
+
+export const semgrepMd5 = finding({
+  tool: "semgrep",
+  ruleId: "python.lang.security.insecure-hash-algorithms.insecure-hash-algorithm-md5",
+  title: "Detected MD5 hash algorithm which is considered insecure.",
+  message:
+    "Detected MD5 hash algorithm which is considered insecure. MD5 is not collision resistant and is therefore not suitable as a cryptographic signature. Use SHA256 or SHA3 instead.",
+  severity: "MEDIUM",
+  category: "code",
+  location: { file: "tools/sslyze/parser_xml.py", startLine: 124, endLine: 124 },
+});
+
+export const semgrepUselessEqEq = finding({
+  tool: "semgrep",
+  ruleId: "python.lang.correctness.useless-eqeq.useless-eqeq",
+  title: "This expression is always True",
+  message:
+    "This expression is always True: `new_original.test.engagement == new_original.test.engagement` or `new_original.test.engagement != new_original.test.engagement`.",
+  severity: "HIGH",
+  category: "code",
+  location: { file: "finding/views.py", startLine: 2047, endLine: 2047 },
 });
