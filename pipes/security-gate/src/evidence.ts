@@ -2,7 +2,7 @@
  * Gathers the evidence the decision is made on: the selected scanners run in parallel, the reports
  * of earlier steps ingested, the zero-trust checks of the commit range and the OIDC token.
  */
-import type { BitbucketContext, Logger } from "@pipes/core";
+import { type BitbucketContext, errorMessage, type Logger } from "@pipes/core";
 import type { GateConfig } from "./config.ts";
 import { dedupeFindings } from "./dedupe.ts";
 import type { Finding, Scanner } from "./findings.ts";
@@ -39,7 +39,7 @@ async function gitleaksRange(
     if (first === "HEAD" && second === "--not" && third) return `${third}..HEAD`;
     return undefined;
   } catch (error) {
-    log.debug(`no commit range for gitleaks: ${String(error)}`);
+    log.warn(`gitleaks scans the working tree only: the commit range is unknown (${errorMessage(error)})`);
     return undefined;
   }
 }

@@ -41,7 +41,7 @@ await runPipe({
         commit: context.commit,
         branch: context.branch,
         pullRequest: context.prId,
-        enforced: vars.ENFORCE,
+        enforced: vars.ENFORCE || result.verdict !== "FAIL",
       },
     });
     const summary = `${result.verdict}: ${result.reasons[0]?.message ?? "no findings over the thresholds"}`;

@@ -1,7 +1,6 @@
 /**
  * The decision as JSON for later pipes of the same step
  * (`$BITBUCKET_PIPE_SHARED_STORAGE_DIR/security-gate/result.json`), with its JSON Schema beside it.
- * Also the local baseline for the next run (`NEW_ONLY`).
  */
 import { z } from "zod";
 import { FRAMEWORKS, SEVERITIES } from "./findings.ts";

@@ -43,7 +43,7 @@ export const variables = defineVariables({
   }),
   NEW_ONLY: v.boolean({
     description:
-      "Gate only on findings that are not in the baseline: `BASELINE_FILE`, else the result stored by the last run on the PR's destination branch.",
+      "Gate only on findings that are not in the baseline: `BASELINE_FILE`, else the findings of this pipe's last run on the PR's destination branch (its Code Insights annotations).",
     optional: true,
   }),
   BASELINE_FILE: v.string({
@@ -140,7 +140,7 @@ export const variables = defineVariables({
     default: true,
   }),
   REPORTS_DIR: v.string({
-    description: "Folder for the human reports (SARIF, Markdown, JSON): declare it as the step's artifacts.",
+    description: "Folder for the human reports (SARIF, Markdown): declare it as the step's artifacts.",
     default: "pipe-reports/security-gate",
   }),
   CODE_INSIGHTS: v.boolean({
