@@ -132,13 +132,18 @@ export function decide(input: GateInput, now: Date): GateResult {
     gateOnNewOnly && input.baseline !== undefined ? baselineFingerprints(input.baseline) : new Set<string>();
 
   // 4. statuses and counts
+  // One copy of each finding, with its controls and status (100,000 findings: no copy of a copy).
   const findings: GateFinding[] = kept.map((finding, index) => {
     const suppressedBy = suppression.suppressedBy[index];
-    const withControls = { ...finding, controls: controlsFor(finding, mapping) };
-    if (suppressedBy !== undefined)
-      return { ...withControls, status: "suppressed", suppression: suppressedBy };
-    if (known.has(finding.fingerprint)) return { ...withControls, status: "baseline" };
-    return { ...withControls, status: "non-blocking" };
+    const status =
+      suppressedBy !== undefined
+        ? "suppressed"
+        : known.has(finding.fingerprint)
+          ? "baseline"
+          : "non-blocking";
+    const decided: GateFinding = { ...finding, controls: controlsFor(finding, mapping), status };
+    if (suppressedBy !== undefined) decided.suppression = suppressedBy;
+    return decided;
   });
   const active = findings.filter((finding) => finding.status === "non-blocking");
   const counts = countBySeverity(active);

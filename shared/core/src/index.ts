@@ -2,7 +2,7 @@ export { type BitbucketContext, bitbucketContext } from "./context.ts";
 export { GENERATED_NOTE, type PipeMetadata, pipeYaml, variablesTable, withVariablesTable } from "./docs.ts";
 export { type Env, envFlag, parseBooleanWord, processEnv } from "./env.ts";
 export { ExitCode, errorMessage, InputError, PipeError, type PipeErrorOptions, ToolError } from "./errors.ts";
-export { writeFileAtomic, writeJsonAtomic } from "./files.ts";
+export { type FileContent, writeFileAtomic, writeJsonAtomic } from "./files.ts";
 export { Logger, type LoggerOptions } from "./log.ts";
 export { SecretMasker } from "./mask.ts";
 export { PipeOutputs } from "./outputs.ts";

@@ -45,6 +45,7 @@ export {
   type SarifSuppression,
   type SarifToolComponent,
   SRCROOT,
+  sarifLogChunks,
   serializeSarif,
 } from "./sarif.ts";
 export { humanDuration, printableText, truncateText } from "./text.ts";

@@ -171,6 +171,28 @@ export function serializeSarif(log: SarifLog): string {
   return `${JSON.stringify(log)}\n`;
 }
 
+/**
+ * The same content as `serializeSarif(buildSarifLog(runs, options))`, as chunks: one run is built at
+ * a time (runs may be a lazy iterable) and its results are serialised one by one, so a log of
+ * 100,000 results is never a whole object tree nor one string.
+ */
+export function* sarifLogChunks(
+  runs: Iterable<SarifRunInput>,
+  options: SarifLogOptions = {},
+): Generator<string> {
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":${JSON.stringify(SARIF_VERSION)},"runs":[`;
+  let separator = "";
+  for (const input of runs) {
+    const { results = [], ...run } = sarifRun(input, options);
+    // `run` always holds `tool`, so its JSON is "{...}": reopen it to append the results last.
+    yield `${separator}${JSON.stringify(run).slice(0, -1)},"results":[`;
+    for (let i = 0; i < results.length; i += 1) yield `${i === 0 ? "" : ","}${JSON.stringify(results[i])}`;
+    yield "]}";
+    separator = ",";
+  }
+  yield "]}\n";
+}
+
 function sarifRun(input: SarifRunInput, options: SarifLogOptions): SarifRun {
   const rules: SarifReportingDescriptor[] = [];
   const ruleIndexById = new Map<string, number>();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildSarifLog, type SarifResultInput, type SarifRuleInput, serializeSarif } from "../src/sarif.ts";
+import {
+  buildSarifLog,
+  type SarifResultInput,
+  type SarifRuleInput,
+  type SarifRunInput,
+  sarifLogChunks,
+  serializeSarif,
+} from "../src/sarif.ts";
 import { sarifSchemaErrors } from "./sarif-schema.ts";
 
 // Rules and results as Trivy and Checkov report them (shared/fixtures/sarif/trivy-terraform-config.sarif,
@@ -179,5 +186,37 @@ describe("SARIF log", () => {
     expect(parsed.runs[0].results).toHaveLength(100_000);
     expect(parsed.runs[0].results[99_999].ruleIndex).toBe(99_999 % 500);
     expect(elapsed).toBeLessThan(5_000);
+  });
+  it("streams the same text run by run, from runs made one at a time", () => {
+    const runs: SarifRunInput[] = [
+      {
+        tool: { name: "trivy", version: "0.58.1", informationUri: "https://trivy.dev" },
+        execution: { successful: true },
+        results: [
+          trivyResult(publicAcl, "No public access block so not blocking public acls", 8),
+          trivyResult(bucketEncryption, "Bucket does not have encryption enabled", 8),
+        ],
+      },
+      { tool: { name: "semgrep" }, execution: { successful: false, error: "exit 2" }, results: [] },
+      {
+        tool: { name: "checkov" },
+        results: [{ rule: publicBucket, level: "error", message: "public", location: { path: "gcs.tf" } }],
+      },
+    ];
+    const made: string[] = [];
+    function* oneAtATime() {
+      for (const run of runs) {
+        made.push(run.tool.name);
+        yield run;
+      }
+    }
+    const chunks = sarifLogChunks(oneAtATime(), { sourceRoot: "/build" });
+    const first = chunks.next();
+    expect(first.done).toBe(false);
+    expect(made).toEqual([]);
+    const text = [first.value, ...chunks].join("");
+    expect(made).toEqual(["trivy", "semgrep", "checkov"]);
+    expect(text).toBe(serializeSarif(buildSarifLog(runs, { sourceRoot: "/build" })));
+    expect([...sarifLogChunks([])].join("")).toBe(serializeSarif(buildSarifLog([])));
   });
 });

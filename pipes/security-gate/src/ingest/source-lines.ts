@@ -2,7 +2,7 @@
  * The flagged lines of a finding, read from the checked-out repository, for fingerprints that survive
  * line moves. Parsers get this as a dependency, so they stay pure in tests (`noSourceLines`).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 export interface SourceLines {
@@ -15,16 +15,40 @@ export const noSourceLines: SourceLines = { read: () => undefined };
 /** Larger files are not read for fingerprints (minified bundles, lock files): the message is used instead. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-/** Reads files under `root` (the clone directory), each at most once; never outside it. */
+/**
+ * Reads files under `root` (the clone directory), each at most once; never outside it. Folders are
+ * listed once each, so the files a report names but the checkout lacks (a report from another
+ * checkout, a module folder not checked out) cost no system call each.
+ */
 export function sourceLinesUnder(root: string): SourceLines {
   const absoluteRoot = path.resolve(root);
   const cache = new Map<string, string[] | undefined>();
+  const listings = new Map<string, Set<string> | undefined>();
+
+  /** The names in a folder under the root; undefined when it is not a readable folder. */
+  const entriesOf = (folder: string): Set<string> | undefined => {
+    if (listings.has(folder)) return listings.get(folder);
+    const parent = path.dirname(folder);
+    let entries: Set<string> | undefined;
+    if (folder === absoluteRoot || entriesOf(parent)?.has(path.basename(folder))) {
+      try {
+        entries = new Set(readdirSync(folder));
+      } catch {
+        entries = undefined;
+      }
+    }
+    listings.set(folder, entries);
+    return entries;
+  };
 
   const linesOf = (file: string): string[] | undefined => {
     if (cache.has(file)) return cache.get(file);
     let lines: string[] | undefined;
     const absolute = path.resolve(absoluteRoot, file);
-    if (absolute.startsWith(absoluteRoot + path.sep)) {
+    if (
+      absolute.startsWith(absoluteRoot + path.sep) &&
+      entriesOf(path.dirname(absolute))?.has(path.basename(absolute))
+    ) {
       try {
         if (statSync(absolute).size <= MAX_FILE_BYTES) lines = readFileSync(absolute, "utf8").split(/\r?\n/);
       } catch {

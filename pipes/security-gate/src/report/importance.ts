@@ -23,9 +23,20 @@ function byImportance(a: GateFinding, b: GateFinding): number {
   );
 }
 
-/** A sorted copy: blocking first, then CRITICAL to INFO, then by file and line. */
-export function mostImportantFirst(findings: readonly GateFinding[]): GateFinding[] {
-  return [...findings].sort(byImportance);
+/** Every report of one result sorts the same findings: sorted once (100,000 findings: ~0.1 s). */
+const sortedCopies = new WeakMap<readonly GateFinding[], readonly GateFinding[]>();
+
+/**
+ * A sorted copy: blocking first, then CRITICAL to INFO, then by file and line. Made once per list
+ * of findings, and shared by the reports: a result is not changed once decided.
+ */
+export function mostImportantFirst(findings: readonly GateFinding[]): readonly GateFinding[] {
+  let sorted = sortedCopies.get(findings);
+  if (sorted === undefined) {
+    sorted = Object.freeze([...findings].sort(byImportance));
+    sortedCopies.set(findings, sorted);
+  }
+  return sorted;
 }
 
 // Code-unit order, not locale collation: stable across machines and fast on 100,000 findings.

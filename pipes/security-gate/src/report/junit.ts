@@ -1,12 +1,16 @@
 /**
  * GateResult → JUnit XML for Bitbucket's Tests tab: what the gate checked, as tests. One suite per
- * scanner (a test that it ran, and one per rule and file it reported), one for the zero-trust checks
- * and one per gating compliance framework. Blocking findings fail; suppressed ones are skipped.
- * Test names leave out line numbers and versions so a test keeps its history across runs.
+ * scanner (a test that it ran, and one per rule it reported, listing the rule's findings), one for
+ * the zero-trust checks and one per gating compliance framework. Blocking findings fail; suppressed
+ * ones are skipped. A test per rule, not per finding or file: 100,000 findings stay a few hundred
+ * tests, and Bitbucket shows only the first 100 failed tests, each cut at 2,000 characters, anyway.
+ * Test names leave out files, line numbers and versions so a test keeps its history across runs.
  */
 import {
+  andMore,
   buildJUnitXml,
   humanDuration,
+  JUNIT_FIELD_LIMIT,
   type JUnitOutcome,
   type JUnitTestCase,
   type JUnitTestSuite,
@@ -35,10 +39,9 @@ function scannerSuite(report: ToolReport<GateFinding>): JUnitTestSuite {
   const classname = `${ROOT}.${report.tool}`;
   const groups = new Map<string, GateFinding[]>();
   for (const finding of report.findings) {
-    const key = `${finding.ruleId}\u0000${finding.location?.file ?? finding.resource ?? ""}`;
-    const group = groups.get(key);
+    const group = groups.get(finding.ruleId);
     if (group) group.push(finding);
-    else groups.set(key, [finding]);
+    else groups.set(finding.ruleId, [finding]);
   }
   const findingCases = [...groups.values()].map((findings) => findingCase(classname, findings));
   return {
@@ -78,18 +81,42 @@ function scanCase(classname: string, report: ToolReport<GateFinding>): JUnitTest
   }
 }
 
-/** One test per rule and file: fails if any of its findings blocks, is skipped if all are suppressed. */
+/**
+ * One test per rule: fails if any of its findings blocks, is skipped if all are suppressed. Its body
+ * lists the findings, most important first, as many as fit the field Bitbucket shows.
+ */
 function findingCase(classname: string, findings: GateFinding[]): JUnitTestCase {
   const [first] = findings as [GateFinding, ...GateFinding[]];
-  const place = first.location?.file ?? first.resource;
-  const name = place ? `${first.ruleId} in ${place}` : first.ruleId;
-  const details = findings.map(findingDetails).join("\n\n");
+  const details = listWithinLimit(findings, findingDetails, "\n\n", "findings");
   return {
-    name,
+    name: first.ruleId,
     classname,
     outcome: findingOutcome(findings, details),
     ...(first.status !== "blocking" ? { output: details } : {}),
   };
+}
+
+/**
+ * As many items as fit in one JUnit field (the first always: the field is cut to fit), then how many
+ * were left out. Only the items shown are described: a rule with 20,000 findings costs a few.
+ */
+function listWithinLimit<T>(
+  items: readonly T[],
+  describe: (item: T) => string,
+  separator: string,
+  noun: string,
+): string {
+  const budget = JUNIT_FIELD_LIMIT - separator.length - andMore(items.length, noun).length;
+  const kept: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    const text = describe(item);
+    used += (kept.length > 0 ? separator.length : 0) + text.length;
+    if (kept.length > 0 && used > budget) break;
+    kept.push(text);
+  }
+  if (kept.length < items.length) kept.push(andMore(items.length - kept.length, noun));
+  return kept.join(separator);
 }
 
 function findingOutcome(findings: GateFinding[], details: string): JUnitOutcome {
@@ -157,14 +184,17 @@ function complianceSuite(
     cases: framework.controls.map((control): JUnitTestCase => {
       const name = `${framework.framework} ${control.control}`;
       if (control.status === "passed") return { name, classname, outcome: { status: "passed" } };
-      const findings = control.findings.map((fingerprint) => byFingerprint.get(fingerprint));
-      const details = findings
-        .map((finding, index) =>
-          finding
+      const details = listWithinLimit(
+        control.findings,
+        (fingerprint) => {
+          const finding = byFingerprint.get(fingerprint);
+          return finding
             ? `${finding.severity} ${finding.ruleId} at ${locationLabel(finding) || "(no location)"}: ${finding.title}`
-            : `finding ${control.findings[index]}`,
-        )
-        .join("\n");
+            : `finding ${fingerprint}`;
+        },
+        "\n",
+        "findings",
+      );
       const title = control.title ? ` (${control.title})` : "";
       return {
         name,

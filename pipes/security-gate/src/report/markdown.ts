@@ -170,11 +170,12 @@ function complianceSection(
       .filter((control) => control.status === "failed")
       .map((control) => {
         const title = control.title ? ` ${escapeMarkdown(control.title)}` : "";
-        const rules = [
-          ...new Set(control.findings.map((fingerprint) => byFingerprint.get(fingerprint)?.ruleId)),
-        ]
-          .filter((ruleId) => ruleId !== undefined)
-          .map((ruleId) => escapeMarkdown(ruleId));
+        const ruleIds = new Set<string>();
+        for (const fingerprint of control.findings) {
+          const ruleId = byFingerprint.get(fingerprint)?.ruleId;
+          if (ruleId !== undefined) ruleIds.add(ruleId);
+        }
+        const rules = [...ruleIds].map((ruleId) => escapeMarkdown(ruleId));
         const count = `${control.findings.length} ${control.findings.length === 1 ? "finding" : "findings"}`;
         return `**${escapeMarkdown(`${framework.framework} ${control.control}`)}**${title}: ${count}${rules.length > 0 ? ` (${rules.join(", ")})` : ""}`;
       }),

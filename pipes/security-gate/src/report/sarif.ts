@@ -5,17 +5,16 @@
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 import {
-  buildSarifLog,
   type SarifBaselineState,
   type SarifLevel,
   type SarifResultInput,
   type SarifRunInput,
-  serializeSarif,
+  sarifLogChunks,
 } from "@pipes/reports";
 import type { Severity } from "../findings.ts";
 import type { GateFinding, GateResult, ScannerRun } from "../gate.ts";
 import { mostImportantFirst } from "./importance.ts";
-import { toolReports } from "./tools.ts";
+import { type ToolReport, toolReports } from "./tools.ts";
 
 export interface SarifOptions {
   /**
@@ -57,23 +56,34 @@ const INFORMATION_URIS: Record<string, string> = {
 
 /** The SARIF file's content. */
 export function renderSarif(result: GateResult, options: SarifOptions = {}): string {
+  return [...renderSarifChunks(result, options)].join("");
+}
+
+/** The SARIF file's content as chunks, one run built at a time: for writing 100,000 findings. */
+export function renderSarifChunks(result: GateResult, options: SarifOptions = {}): Iterable<string> {
   const baselineUsed =
     options.baselineUsed ?? result.findings.some((finding) => finding.status === "baseline");
-  const runs = toolReports(result.scanners, mostImportantFirst(result.findings))
+  const reports = toolReports(result.scanners, mostImportantFirst(result.findings))
     // A scanner that was not run has nothing to say; one that failed gets a run with its error.
-    .filter((report) => report.scanner?.status !== "skipped" || report.findings.length > 0)
-    .map(
-      (report): SarifRunInput => ({
-        tool: {
-          name: report.tool,
-          version: report.scanner?.version,
-          informationUri: INFORMATION_URIS[report.tool],
-        },
-        execution: execution(report.scanner),
-        results: report.findings.map((finding) => sarifResult(finding, baselineUsed)),
-      }),
-    );
-  return serializeSarif(buildSarifLog(runs, { sourceRoot: options.sourceRoot }));
+    .filter((report) => report.scanner?.status !== "skipped" || report.findings.length > 0);
+  return sarifLogChunks(runsOf(reports, baselineUsed), { sourceRoot: options.sourceRoot });
+}
+
+function* runsOf(
+  reports: readonly ToolReport<GateFinding>[],
+  baselineUsed: boolean,
+): Generator<SarifRunInput> {
+  for (const report of reports) {
+    yield {
+      tool: {
+        name: report.tool,
+        version: report.scanner?.version,
+        informationUri: INFORMATION_URIS[report.tool],
+      },
+      execution: execution(report.scanner),
+      results: report.findings.map((finding) => sarifResult(finding, baselineUsed)),
+    };
+  }
 }
 
 function execution(scanner: ScannerRun | undefined): SarifRunInput["execution"] {

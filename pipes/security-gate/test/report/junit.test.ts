@@ -1,3 +1,4 @@
+import { JUNIT_FIELD_LIMIT } from "@pipes/reports";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { renderJUnit } from "../../src/report/junit.ts";
@@ -45,41 +46,58 @@ function suite(report: ReturnType<typeof junit>, name: string): TestSuite | unde
 }
 
 describe("security gate JUnit", () => {
-  it("fails one test per rule and file that has blocking findings", () => {
+  it("fails one test per rule that has blocking findings", () => {
     const report = junit(failingResult({ compliance: [], checks: [] }));
-    const blockingRuleFiles = new Set(
-      ALL_FINDINGS.filter((finding) => finding.status === "blocking").map(
-        (finding) => `${finding.ruleId} in ${finding.location?.file}`,
-      ),
+    const blockingRules = new Set(
+      ALL_FINDINGS.filter((finding) => finding.status === "blocking").map((finding) => finding.ruleId),
     );
     const failed = report.testsuites.testsuite.flatMap((s) =>
       s.testcase.filter((c) => c.failure).map((c) => c.name),
     );
-    expect(new Set(failed)).toEqual(blockingRuleFiles);
-    expect(Number(report.testsuites.failures)).toBe(blockingRuleFiles.size);
-    expect(
-      suite(report, "checkov")?.testcase.find((c) => c.name === "CKV_GCP_28 in gcs.tf")?.failure,
-    ).toMatchObject({
+    expect(new Set(failed)).toEqual(blockingRules);
+    expect(Number(report.testsuites.failures)).toBe(blockingRules.size);
+    expect(suite(report, "checkov")?.testcase.find((c) => c.name === "CKV_GCP_28")?.failure).toMatchObject({
       message: "HIGH: Ensure that Cloud Storage bucket is not anonymously or publicly accessible",
       type: "HIGH",
     });
   });
 
-  it("groups the findings of one rule in one file into one test that lists each", () => {
+  it("groups the findings of one rule into one test that lists each, whatever their file", () => {
     const second = { ...publicBucket, fingerprint: "second", location: { file: "gcs.tf", startLine: 40 } };
-    const report = junit(passingResult({ findings: [publicBucket, second], scanners: [] }));
-    const cases = suite(report, "checkov")?.testcase.filter((c) => c.name === "CKV_GCP_28 in gcs.tf");
+    const third = {
+      ...publicBucket,
+      fingerprint: "third",
+      location: { file: "modules/logs/gcs.tf", startLine: 3 },
+    };
+    const report = junit(passingResult({ findings: [publicBucket, second, third], scanners: [] }));
+    const cases = suite(report, "checkov")?.testcase.filter((c) => c.name === "CKV_GCP_28");
     expect(cases).toHaveLength(1);
     expect(cases?.[0]?.failure?.["#text"]).toContain("HIGH blocking at gcs.tf:17");
     expect(cases?.[0]?.failure?.["#text"]).toContain("HIGH blocking at gcs.tf:40");
+    expect(cases?.[0]?.failure?.["#text"]).toContain("HIGH blocking at modules/logs/gcs.tf:3");
+  });
+
+  it("lists as many of a rule's findings as Bitbucket shows, and how many more there are", () => {
+    const many = Array.from({ length: 20_000 }, (_, index) => ({
+      ...publicBucket,
+      fingerprint: `f${index}`,
+      location: { file: `modules/m${index}/gcs.tf`, startLine: 17 },
+    }));
+    const report = junit(passingResult({ findings: many, scanners: [] }));
+    const cases = suite(report, "checkov")?.testcase ?? [];
+    expect(cases.map((c) => c.name)).toEqual(["checkov scan", "CKV_GCP_28"]);
+    const body = cases[1]?.failure?.["#text"] ?? "";
+    expect(body.length).toBeLessThanOrEqual(JUNIT_FIELD_LIMIT);
+    expect(body).toContain("HIGH blocking at modules/m0/gcs.tf:17");
+    expect(body).toMatch(/… and 19\d{3} more findings$/);
   });
 
   it("skips suppressed findings with the suppression's reason and passes non-blocking ones", () => {
     const checkov = suite(junit(failingResult()), "checkov");
-    expect(checkov?.testcase.find((c) => c.name === "CKV_GCP_29 in gcs.tf")?.skipped).toEqual({
+    expect(checkov?.testcase.find((c) => c.name === "CKV_GCP_29")?.skipped).toEqual({
       message: "Suppressed (website-bucket): Static website bucket: object ACLs reviewed in SEC-142",
     });
-    const logging = checkov?.testcase.find((c) => c.name === "CKV_GCP_62 in gcs.tf");
+    const logging = checkov?.testcase.find((c) => c.name === "CKV_GCP_62");
     expect(logging?.failure).toBeUndefined();
     expect(logging?.skipped).toBeUndefined();
     expect(logging?.["system-out"]).toContain("MEDIUM non-blocking at gcs.tf:1");
