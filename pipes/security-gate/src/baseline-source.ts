@@ -14,7 +14,7 @@ import {
 } from "@pipes/bitbucket";
 import { type BitbucketContext, InputError, type Logger, runTool } from "@pipes/core";
 import { z } from "zod";
-import { BASELINE_VERSION, type Baseline, parseBaseline } from "./baseline.ts";
+import { type Baseline, baselineFromResult, parseBaseline } from "./baseline.ts";
 import type { GateConfig } from "./config.ts";
 import { ANNOTATION_ID_PREFIX, INSIGHTS_REPORT_ID } from "./report/insights.ts";
 import { ensureRemoteBranch } from "./zero-trust/commit-range.ts";
@@ -49,9 +49,9 @@ export function baselineFromAnnotations(
     const id = a.external_id ?? "";
     if (!id.startsWith(ANNOTATION_ID_PREFIX)) return [];
     const fingerprint = id.slice(ANNOTATION_ID_PREFIX.length).replace(/-\d+$/, "");
-    return [{ fingerprint, rule: a.summary ?? "", ...(a.path ? { file: a.path } : {}) }];
+    return [{ fingerprint, ruleId: a.summary ?? "", ...(a.path ? { file: a.path } : {}) }];
   });
-  return { version: BASELINE_VERSION, created: meta.created.toISOString(), commit: meta.commit, findings };
+  return baselineFromResult({ createdAt: meta.created.toISOString(), commit: meta.commit, findings });
 }
 
 async function destinationRunBaseline(

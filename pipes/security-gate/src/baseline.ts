@@ -2,7 +2,8 @@
  * Baselines for NEW_ONLY: the fingerprints of the findings that already existed, so a pull request
  * is gated only on what it adds. Two sources, one format:
  *  - a committed file, written by WRITE_BASELINE (`buildBaseline` + `serializeBaseline`);
- *  - the result the last run stored on the PR's destination branch (`baselineFromResult`).
+ *  - the findings of the last run on the PR's destination branch (`baselineFromResult`; read back
+ *    from its Code Insights annotations by baseline-source.ts).
  *
  * The file is JSON, sorted, one finding per line, so its diff in a pull request is readable:
  *
@@ -99,14 +100,14 @@ export function buildBaseline(findings: readonly Finding[], meta: BaselineMeta):
   };
 }
 
-/** The shape of a stored gate result that a baseline needs (see result.ts). */
+/** What a baseline needs of an earlier run's findings. */
 export interface StoredResultFindings {
   createdAt: string;
   commit?: string;
   findings: readonly { fingerprint: string; ruleId: string; file?: string }[];
 }
 
-/** A baseline from the result the last run stored on the destination branch. */
+/** A baseline from an earlier run's findings (deduplicated and sorted like a committed one). */
 export function baselineFromResult(result: StoredResultFindings): Baseline {
   return {
     version: BASELINE_VERSION,

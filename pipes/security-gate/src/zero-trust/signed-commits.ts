@@ -5,13 +5,12 @@
  */
 import type { BitbucketContext, Logger } from "@pipes/core";
 import { InputError, runTool } from "@pipes/core";
+import type { SignedCommitsMode } from "../config.ts";
 import type { ZeroTrustCheck } from "../gate.ts";
 import type { AllowedSshKey } from "./allowed-signers.ts";
 import { type CommitRange, commitRangeFor, resolveCommitRange, trustedRef } from "./commit-range.ts";
 import { type CommitSignature, parseSignatureLog, signatureLogCommand } from "./commit-signatures.ts";
 import { prepareSignerKeyring } from "./signer-keyring.ts";
-
-export type SignedCommitsMode = "enforce" | "warn" | "off";
 
 export interface SignedCommitsSettings {
   mode: SignedCommitsMode;
