@@ -11,12 +11,13 @@ cd "$(dirname "$0")"
 export PIPES_CACHE=${PIPES_CACHE:-/var/cache/bitbucket-pipes}
 # shellcheck source=docker/versions.env
 . docker/versions.env # NODE_VERSION, CHECKOV_VERSION, SEMGREP_VERSION, ...: the host runs what the images pin
+MOTO_VERSION=5.2.5   # moto's server: the tests' stand-in for AWS (PostgreSQL from Debian, Azurite from npm)
 
 log() { printf '\033[36m▶ %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_debian_packages() {
-  local wanted=(podman buildah runc debootstrap uidmap fuse-overlayfs git gnupg openssh-client python3-venv curl ca-certificates docker-registry time)
+  local wanted=(podman buildah runc debootstrap uidmap fuse-overlayfs git gnupg openssh-client python3-venv curl ca-certificates docker-registry time postgresql)
   local missing=()
   for p in "${wanted[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -37,12 +38,12 @@ install_node() {
   export PATH="$dir/bin:$PATH"
 }
 
-install_python_tool() { # name version: a venv per tool, their pinned dependencies conflict
-  local dir="$PIPES_CACHE/venv/$1-$2"
-  if [ ! -x "$dir/bin/$1" ]; then
-    log "$1 $2 (PyPI)"
+install_python_tool() { # name version [command] [extras]: a venv per tool, their pinned dependencies conflict
+  local dir="$PIPES_CACHE/venv/$1-$2" command=${3:-$1} extras=${4:-}
+  if [ ! -x "$dir/bin/$command" ]; then
+    log "$1$extras $2 (PyPI)"
     rm -rf "$dir" && python3 -m venv "$dir"
-    "$dir/bin/pip" install -q "$1==$2"
+    "$dir/bin/pip" install -q "$1$extras==$2"
   fi
   export PATH="$PATH:$dir/bin"
 }
@@ -56,6 +57,7 @@ setup() {
   fi
   install_python_tool checkov "$CHECKOV_VERSION"
   install_python_tool semgrep "$SEMGREP_VERSION"
+  install_python_tool moto "$MOTO_VERSION" moto_server "[server]" # AWS APIs for the tests (S3, STS, KMS, DynamoDB)
   bash docker/go-tools.sh >/dev/null
   eval "$(bash docker/go-tools.sh --env)"
   bash docker/engine.sh start

@@ -33,3 +33,13 @@ export {
   type FakeSeed,
   type FakeStep,
 } from "./fake-bitbucket-state.ts";
+export {
+  type Azurite,
+  freePort,
+  type Moto,
+  type Postgres,
+  type RunningService,
+  startAzurite,
+  startMoto,
+  startPostgres,
+} from "./services.ts";
