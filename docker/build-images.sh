@@ -2,9 +2,11 @@
 # Builds the images the pipes run in, each only when its inputs changed:
 #   1. the base       docker.io/library/node:<version>-bookworm-slim   (docker/base/build-local.sh)
 #   2. the scanners   docker.io/bitbucket-pipes/security-tools:<version> (docker/security-tools/)
-#   3. each pipe named on the command line, docker.io/<package.json pipe.image>:<package.json version>
+#   3. the IaC tools  docker.io/bitbucket-pipes/iac-tools:<version>      (docker/iac-tools/)
+#   4. each pipe named on the command line, docker.io/<package.json pipe.image>:<package.json version>,
+#      FROM the tools image its Dockerfile names: `ARG SECURITY_TOOLS_IMAGE=...` or `ARG IAC_TOOLS_IMAGE=...`
 #
-#   docker/build-images.sh                      base and security-tools
+#   docker/build-images.sh                      base, security-tools and iac-tools
 #   docker/build-images.sh security-gate        ... and pipes/security-gate (after `npm run build` of it)
 #   docker/build-images.sh path/to/pipe-folder  ... and a pipe folder as it is (its dist/ already built)
 #
@@ -21,6 +23,7 @@ export PIPES_CACHE=${PIPES_CACHE:-/var/cache/bitbucket-pipes}
 
 BASE_IMAGE="docker.io/library/$NODE_IMAGE_TAG"
 TOOLS_IMAGE="docker.io/bitbucket-pipes/security-tools:$SECURITY_TOOLS_VERSION"
+IAC_IMAGE="docker.io/bitbucket-pipes/iac-tools:$IAC_TOOLS_VERSION"
 
 log() { printf '\033[36m▶ %s\033[0m\n' "$*" >&2; }
 fail() { printf '%s\n' "$*" >&2; exit 1; }
@@ -98,6 +101,26 @@ build_and_check_tools() {
     bash "$here/security-tools/smoke-test.sh" "$TOOLS_IMAGE"
 }
 
+build_iac_tools() {
+  local dockerfile="$here/iac-tools/Dockerfile" hash listing binaries
+  expect_arg "$dockerfile" NODE_IMAGE "$NODE_IMAGE_TAG@$NODE_IMAGE_DIGEST"
+  for pin in IAC_TOOLS_VERSION TERRAFORM_VERSION TOFU_VERSION OPA_VERSION CONFTEST_VERSION; do
+    expect_arg "$dockerfile" "$pin" "${!pin}"
+  done
+  # The binaries are inputs (built once when missing: several minutes).
+  listing=$(bash "$here/go-tools.sh" --iac)
+  mapfile -t binaries <<<"$listing"
+  hash=$(inputs_hash "base $BASE_HASH $(sha256sum "${binaries[@]}" | cut -d' ' -f1)" \
+    "$here" iac-tools/Dockerfile iac-tools/build.sh iac-tools/smoke-test.sh)
+  build_once iac-tools "$IAC_IMAGE" "$hash" build_and_check_iac_tools
+  IAC_HASH=$hash
+}
+
+build_and_check_iac_tools() {
+  NODE_IMAGE="$NODE_IMAGE_TAG" bash "$here/iac-tools/build.sh" --pull=never &&
+    bash "$here/iac-tools/smoke-test.sh" "$IAC_IMAGE"
+}
+
 build_pipe() { # name or folder
   local dir name package image version hash revision files
   if [ -d "$1" ] && [[ "$1" == */* ]]; then
@@ -112,16 +135,23 @@ build_pipe() { # name or folder
   fi
   name=$(basename "$dir")
   [ -f "$dir/dist/main.js" ] || fail "$dir/dist/main.js is missing: run \`npm run build\` first"
-  expect_arg "$dir/Dockerfile" SECURITY_TOOLS_IMAGE "bitbucket-pipes/security-tools:$SECURITY_TOOLS_VERSION"
+  local tools_arg tools_image tools_hash
+  if grep -q '^ARG IAC_TOOLS_IMAGE=' "$dir/Dockerfile"; then
+    expect_arg "$dir/Dockerfile" IAC_TOOLS_IMAGE "bitbucket-pipes/iac-tools:$IAC_TOOLS_VERSION"
+    tools_arg=IAC_TOOLS_IMAGE tools_image=$IAC_IMAGE tools_hash=$IAC_HASH
+  else
+    expect_arg "$dir/Dockerfile" SECURITY_TOOLS_IMAGE "bitbucket-pipes/security-tools:$SECURITY_TOOLS_VERSION"
+    tools_arg=SECURITY_TOOLS_IMAGE tools_image=$TOOLS_IMAGE tools_hash=$TOOLS_HASH
+  fi
   image=docker.io/$(node -p "require('$dir/package.json').pipe.image")
   version=$(node -p "require('$dir/package.json').version")
   revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
-  mapfile -t files < <(cd "$dir" && find Dockerfile .dockerignore package.json dist/main.js rules data \
+  mapfile -t files < <(cd "$dir" && find Dockerfile .dockerignore package.json dist/main.js rules data policies \
     -type f 2>/dev/null | LC_ALL=C sort)
-  hash=$(inputs_hash "tools $TOOLS_HASH $version $revision" "$dir" "${files[@]}")
+  hash=$(inputs_hash "tools $tools_hash $version $revision" "$dir" "${files[@]}")
   build_once "$name" "$image:$version" "$hash" \
     podman build --quiet --pull=never \
-      --build-arg "SECURITY_TOOLS_IMAGE=$TOOLS_IMAGE" \
+      --build-arg "$tools_arg=$tools_image" \
       --build-arg "VERSION=$version" \
       --build-arg "REVISION=$revision" \
       --build-arg "SOURCE=$(node -p "require('$dir/package.json').pipe.repository")" \
@@ -133,5 +163,6 @@ bash "$here/engine.sh" start
 eval "$(bash "$here/engine.sh" env)"
 build_base
 build_tools
+build_iac_tools
 for pipe in "$@"; do build_pipe "$pipe"; done
 printf 'images ready in %ss\n' $((SECONDS - started)) >&2

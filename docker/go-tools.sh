@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Trivy and gitleaks, the two scanners written in Go, as static binaries cached by version:
-#   $PIPES_CACHE/go-tools/trivy-v<version>/trivy and $PIPES_CACHE/go-tools/gitleaks-v<version>/gitleaks
+# The tools written in Go, as static binaries cached by version in $PIPES_CACHE/go-tools/<tool>-v<version>/:
+# the scanners Trivy and gitleaks (security-tools image), and Terraform, OpenTofu, OPA and Conftest
+# (iac-tools image).
 #
-#   docker/go-tools.sh            make both if missing, print their paths
-#   docker/go-tools.sh --env      print `export PATH=...` with both folders:  eval "$(docker/go-tools.sh --env)"
-#   docker/go-tools.sh --release  make them from the projects' GitHub release archives instead of
+#   docker/go-tools.sh            make the scanners if missing, print their paths
+#   docker/go-tools.sh --iac      make the IaC tools if missing, print their paths
+#   docker/go-tools.sh --env      print `export PATH=...` with every folder:  eval "$(docker/go-tools.sh --env)"
+#   docker/go-tools.sh --release  make the scanners from the projects' GitHub release archives instead of
 #                                 source (for a machine without Go), checked against the SHA-256 in
 #                                 docker/versions.env
 #
@@ -18,6 +20,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${PIPES_CACHE:-/var/cache/bitbucket-pipes}
 TRIVY_DIR="$CACHE/go-tools/trivy-v$TRIVY_VERSION"
 GITLEAKS_DIR="$CACHE/go-tools/gitleaks-v$GITLEAKS_VERSION"
+TERRAFORM_DIR="$CACHE/go-tools/terraform-v$TERRAFORM_VERSION"
+TOFU_DIR="$CACHE/go-tools/tofu-v$TOFU_VERSION"
+OPA_DIR="$CACHE/go-tools/opa-v$OPA_VERSION"
+CONFTEST_DIR="$CACHE/go-tools/conftest-v$CONFTEST_VERSION"
 
 log() { printf '\033[36m▶ %s\033[0m\n' "$*" >&2; }
 
@@ -33,6 +39,39 @@ go_install() { # dir module@version ldflags [env...]
   tmp=$(mktemp -d "$CACHE/go-tools/.build.XXXXXX")
   env CGO_ENABLED=0 "$@" GOBIN="$tmp" go install -ldflags "$ldflags" "$module" || { rm -rf "$tmp"; exit 1; }
   mkdir -p "$dir" && mv "$tmp"/* "$dir/" && rmdir "$tmp"
+}
+
+# A module whose go.mod has replace directives (Terraform, OpenTofu) cannot be `go install`ed by
+# version: build it inside its own source, fetched from the module proxy by `go mod download`.
+go_build_module() { # dir module version package ldflags [patch function]
+  local dir=$1 module=$2 version=$3 package=$4 ldflags=$5 patch=${6:-} src tmp work
+  command -v go >/dev/null || { echo "Go is needed to build $module" >&2; exit 1; }
+  log "go build $module@$version ($package)"
+  src=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "go mod download $module@$version gave no source folder" >&2; exit 1; }
+  tmp=$(mktemp -d "$CACHE/go-tools/.build.XXXXXX")
+  work="$tmp/src" && cp -R "$src" "$work" && chmod -R u+w "$work"
+  [ -z "$patch" ] || "$patch" "$work"
+  mkdir "$tmp/bin"
+  (cd "$work" && CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags "$ldflags" -o "$tmp/bin/" "$package") ||
+    { rm -rf "$tmp"; exit 1; }
+  mkdir -p "$dir" && mv "$tmp"/bin/* "$dir/" && rm -rf "$tmp"
+}
+
+# Terraform's remote-state backends other than local, http, inmem, remote and cloud are nested Go
+# modules that the module proxy does not serve (they have no tags of their own). Built from the
+# proxy, Terraform therefore leaves them out: init.go and go.mod drop them, nothing else changes.
+# (OpenTofu keeps all its backends in one module: its build has s3, pg, azurerm, gcs, ...)
+terraform_without_nested_backends() { # source folder (a writable copy)
+  local nested=(azure consul cos gcs kubernetes oss pg s3 oci) b edits=()
+  for b in "${nested[@]}"; do
+    edits+=(-dropreplace "github.com/hashicorp/terraform/internal/backend/remote-state/$b"
+      -droprequire "github.com/hashicorp/terraform/internal/backend/remote-state/$b")
+    sed -i -E "/internal\/backend\/remote-state\/$b\"/d" "$1/internal/backend/init/init.go"
+  done
+  sed -i -E '/return backend(Azure|Consul|Cos|GCS|Kubernetes|OSS|Pg|S3|OCI)\.New\(\)/d' "$1/internal/backend/init/init.go"
+  (cd "$1" && go mod edit "${edits[@]}" -dropreplace github.com/hashicorp/terraform/internal/legacy \
+    -droprequire github.com/hashicorp/terraform/internal/legacy)
 }
 
 # A release archive, checked against its pinned SHA-256 before anything is extracted.
@@ -74,9 +113,27 @@ ensure() { # source: "go" or "release"
   fi
 }
 
+# Terraform and OpenTofu stamp a release (not "-dev") with version.dev=no, as their release builds do.
+ensure_iac() {
+  mkdir -p "$CACHE/go-tools"
+  [ -x "$TERRAFORM_DIR/terraform" ] ||
+    go_build_module "$TERRAFORM_DIR" github.com/hashicorp/terraform "v$TERRAFORM_VERSION" . \
+      "-s -w -X github.com/hashicorp/terraform/version.dev=no" terraform_without_nested_backends
+  [ -x "$TOFU_DIR/tofu" ] ||
+    go_build_module "$TOFU_DIR" github.com/opentofu/opentofu "v$TOFU_VERSION" ./cmd/tofu \
+      "-s -w -X github.com/opentofu/opentofu/version.dev=no"
+  [ -x "$OPA_DIR/opa" ] ||
+    go_install "$OPA_DIR" "github.com/open-policy-agent/opa@v$OPA_VERSION" \
+      "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=$OPA_VERSION"
+  [ -x "$CONFTEST_DIR/conftest" ] ||
+    go_install "$CONFTEST_DIR" "github.com/open-policy-agent/conftest@v$CONFTEST_VERSION" \
+      "-s -w -X github.com/open-policy-agent/conftest/internal/version.Version=$CONFTEST_VERSION"
+}
+
 case "${1:-}" in
   "") ensure go; printf '%s\n' "$TRIVY_DIR/trivy" "$GITLEAKS_DIR/gitleaks" ;;
+  --iac) ensure_iac; printf '%s\n' "$TERRAFORM_DIR/terraform" "$TOFU_DIR/tofu" "$OPA_DIR/opa" "$CONFTEST_DIR/conftest" ;;
   --release) ensure release; printf '%s\n' "$TRIVY_DIR/trivy" "$GITLEAKS_DIR/gitleaks" ;;
-  --env) echo "export PATH=$(printf %q "$TRIVY_DIR:$GITLEAKS_DIR"):\"\$PATH\"" ;;
+  --env) echo "export PATH=$(printf %q "$TRIVY_DIR:$GITLEAKS_DIR:$TERRAFORM_DIR:$TOFU_DIR:$OPA_DIR:$CONFTEST_DIR"):\"\$PATH\"" ;;
   *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

@@ -242,6 +242,14 @@ function platformComponents(
       version: pins.SECURITY_TOOLS_VERSION,
       description: "the scanners' image the pipe is built FROM (docker/security-tools)",
     });
+  if (base && pins.IAC_TOOLS_VERSION && base.includes("iac-tools"))
+    components.push({
+      type: "container",
+      "bom-ref": `base:${base}`,
+      name: base.replace(/:[^:/]+$/, ""),
+      version: pins.IAC_TOOLS_VERSION,
+      description: "the IaC tools' image the pipe is built FROM (docker/iac-tools)",
+    });
   return components;
 }
 
