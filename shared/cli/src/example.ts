@@ -82,8 +82,9 @@ export async function prepareExampleRepository(
     "-S",
   ];
   git(author, ["init", "-q", "-b", "main"]);
-  git(author, ["add", "terraform", ".bitbucket", ".security-gate.yml", "bitbucket-pipelines.yml"]);
-  git(author, [...signed, "-m", "Network and data layers"], identity);
+  // main: everything but the application and its settings, which the pull request brings.
+  git(author, ["add", "--all", "--", ".", ":!app", ":!config"]);
+  git(author, [...signed, "-m", "Infrastructure layers and pipeline configuration"], identity);
   git(author, ["checkout", "-q", "-b", "feature/report-export"]);
   git(author, ["add", "app"]);
   git(author, [...signed, "-m", "Export monthly tenant reports"], identity);
