@@ -8,6 +8,7 @@
  *
  *   npm run bench                  (builds first: turbo run build)
  *   npm run bench -- --profile     also profiles one gate run (node --cpu-prof): where the time goes
+ *   npm run bench -- --only gate   one section only: `images` (1.) or `gate` (2.)
  *
  * Section 1 needs a container engine (eval "$(bash docker/engine.sh env)"), and is skipped without.
  * Inputs are generated into a temporary folder and removed at the end.
@@ -24,6 +25,7 @@ import {
   type GateVsMultitool,
   gateSubject,
   RUNS,
+  type SubjectFigures,
 } from "./gate-vs-multitool.ts";
 import { benchPipeImages, type PipeImageFigures, START_RUNS } from "./pipe-images.ts";
 import { measureProcess, peakMemorySource } from "./process-usage.ts";
@@ -34,6 +36,14 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 const resultsFile = path.join(import.meta.dirname, "results/latest.json");
 const profile = process.argv.includes("--profile");
+const SECTIONS = ["images", "gate"] as const;
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+  console.error(`bench: --only takes one of ${SECTIONS.join(", ")}, not ${only ?? "nothing"}`);
+  process.exit(2);
+}
+const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
 
 const log = (line: string) => console.log(line);
 const startedAt = new Date();
@@ -68,7 +78,10 @@ log(
 const engine = containerEngine();
 let images: PipeImageFigures[] = [];
 let imagesSkipped: string | undefined;
-if (engine.available) {
+if (!runs("images")) {
+  imagesSkipped = "--only gate";
+  log(`  skipped: ${imagesSkipped}`);
+} else if (engine.available) {
   images = await benchPipeImages(repoRoot, log);
 } else {
   imagesSkipped = engine.reason;
@@ -76,17 +89,21 @@ if (engine.available) {
 }
 
 // --- 2. gate vs multitool ---------------------------------------------------------------------
-log(
-  `\n2. security-gate gating 100,000 findings (5 SARIF files) vs sarif-multitool merge of the same files (median of ${RUNS})`,
-);
-const workDir = await mkdtemp(path.join(tmpdir(), "bench-gate-"));
-let gating: GateVsMultitool;
+let gating: GateVsMultitool | undefined;
 let hotspots: ProfileSummary | undefined;
-try {
-  gating = await benchGateVsMultitool({ repoRoot, fixturesDir, workDir, log });
-  if (profile) hotspots = await profileGate(workDir);
-} finally {
-  await rm(workDir, { recursive: true, force: true });
+if (runs("gate")) {
+  log(
+    `\n2. security-gate gating 100,000 findings (5 SARIF files) vs sarif-multitool merge of the same files (median of ${RUNS})`,
+  );
+  const workDir = await mkdtemp(path.join(tmpdir(), "bench-gate-"));
+  try {
+    gating = await benchGateVsMultitool({ repoRoot, fixturesDir, workDir, log });
+    if (profile) hotspots = await profileGate(workDir);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+} else {
+  log("\n2. security-gate vs sarif-multitool: skipped (--only images)");
 }
 
 /** One more gate run under `node --cpu-prof`, summarized. */
@@ -122,21 +139,8 @@ async function profileGate(dir: string): Promise<ProfileSummary | undefined> {
 }
 
 // --- closing table and results file -----------------------------------------------------------
-const { gate, multitool } = gating;
-const findings = gating.inputs.findings.toLocaleString("en");
-const timeRatio = multitool.wallMs / gate.wallMs;
-const memoryRatio = multitool.peakRssMiB / gate.peakRssMiB;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
-const runsOf = (figures: GateVsMultitool["gate"]) =>
-  figures.runs.length === RUNS
-    ? `median of ${RUNS}`
-    : `${figures.runs.length} run${figures.runs.length === 1 ? "" : "s"}`;
-const written = (figures: GateVsMultitool["gate"]) =>
-  figures.resultsWritten === undefined
-    ? "-"
-    : `${figures.resultsWritten.toLocaleString("en")} of ${findings}`;
-const failedMark = (figures: GateVsMultitool["gate"]) => (figures.failed ? " (FAILED)" : "");
 
 const rows: TableRow[] = [];
 for (const image of images) {
@@ -151,47 +155,65 @@ for (const image of images) {
   if (image.error) rows.push({ figure: `${image.pipe} image: ${image.error}`, value: "-" });
 }
 if (imagesSkipped) rows.push({ figure: `pipe images: skipped (${imagesSkipped})`, value: "-" });
-rows.push(
-  {
-    figure: `gate, ${findings} findings: wall (${runsOf(gate)})${failedMark(gate)}`,
-    value: seconds(gate.wallMs),
-    target: `≤ ${seconds(GATE_TARGETS.wallMs)}`,
-    met: !gate.failed && gate.wallMs <= GATE_TARGETS.wallMs,
-  },
-  {
-    figure: `gate, ${findings} findings: peak RSS${failedMark(gate)}`,
-    value: mib(gate.peakRssMiB),
-    target: `≤ ${mib(GATE_TARGETS.peakRssMiB)}`,
-    met: !gate.failed && gate.peakRssMiB <= GATE_TARGETS.peakRssMiB,
-  },
-  {
-    figure: `sarif-multitool merge: wall (${runsOf(multitool)})${failedMark(multitool)}`,
-    value: seconds(multitool.wallMs),
-  },
-  { figure: `sarif-multitool merge: peak RSS${failedMark(multitool)}`, value: mib(multitool.peakRssMiB) },
-  {
-    figure: "time ratio, multitool / gate",
-    value: `${timeRatio.toFixed(2)}×`,
-    target: "> 1 (gate faster)",
-    met: !gate.failed && timeRatio > 1,
-  },
-  { figure: "memory ratio, multitool / gate", value: `${memoryRatio.toFixed(2)}×` },
-  { figure: "results in the SARIF written: gate", value: written(gate) },
-  { figure: "results in the SARIF written: multitool", value: written(multitool) },
-);
-for (const subject of [gate, multitool]) {
-  if (subject.resultsByTool) {
-    const byTool = Object.entries(subject.resultsByTool).map(
-      ([tool, n]) => `${tool} ${n.toLocaleString("en")}`,
-    );
-    log(`\n  ${subject.name} wrote ${written(subject)} results; by run: ${byTool.join(", ")}`);
-  }
-  for (const note of subject.notes) log(`\n  ${subject.name}: ${note.replace(/\n/g, "\n    ")}`);
-}
-if (!profile && (gate.failed || gate.wallMs > GATE_TARGETS.wallMs))
-  log(
-    "\n  the gate failed or missed its time target: `npm run bench -- --profile` shows where its time goes",
+const ratios = gating ? gateRows(gating) : undefined;
+
+/** The gate section's rows (added to `rows`) and notes (logged); returns the two ratios. */
+function gateRows({ gate, multitool, inputs }: GateVsMultitool): { time: number; memory: number } {
+  const findings = inputs.findings.toLocaleString("en");
+  const timeRatio = multitool.wallMs / gate.wallMs;
+  const memoryRatio = multitool.peakRssMiB / gate.peakRssMiB;
+  const runsOf = (figures: SubjectFigures) =>
+    figures.runs.length === RUNS
+      ? `median of ${RUNS}`
+      : `${figures.runs.length} run${figures.runs.length === 1 ? "" : "s"}`;
+  const written = (figures: SubjectFigures) =>
+    figures.resultsWritten === undefined
+      ? "-"
+      : `${figures.resultsWritten.toLocaleString("en")} of ${findings}`;
+  const failedMark = (figures: SubjectFigures) => (figures.failed ? " (FAILED)" : "");
+  rows.push(
+    {
+      figure: `gate, ${findings} findings: wall (${runsOf(gate)})${failedMark(gate)}`,
+      value: seconds(gate.wallMs),
+      target: `≤ ${seconds(GATE_TARGETS.wallMs)}`,
+      met: !gate.failed && gate.wallMs <= GATE_TARGETS.wallMs,
+    },
+    {
+      figure: `gate, ${findings} findings: peak RSS${failedMark(gate)}`,
+      value: mib(gate.peakRssMiB),
+      target: `≤ ${mib(GATE_TARGETS.peakRssMiB)}`,
+      met: !gate.failed && gate.peakRssMiB <= GATE_TARGETS.peakRssMiB,
+    },
+    {
+      figure: `sarif-multitool merge: wall (${runsOf(multitool)})${failedMark(multitool)}`,
+      value: seconds(multitool.wallMs),
+    },
+    { figure: `sarif-multitool merge: peak RSS${failedMark(multitool)}`, value: mib(multitool.peakRssMiB) },
+    {
+      figure: "time ratio, multitool / gate",
+      value: `${timeRatio.toFixed(2)}×`,
+      target: "> 1 (gate faster)",
+      met: !gate.failed && timeRatio > 1,
+    },
+    { figure: "memory ratio, multitool / gate", value: `${memoryRatio.toFixed(2)}×` },
+    { figure: "results in the SARIF written: gate", value: written(gate) },
+    { figure: "results in the SARIF written: multitool", value: written(multitool) },
   );
+  for (const subject of [gate, multitool]) {
+    if (subject.resultsByTool) {
+      const byTool = Object.entries(subject.resultsByTool).map(
+        ([tool, n]) => `${tool} ${n.toLocaleString("en")}`,
+      );
+      log(`\n  ${subject.name} wrote ${written(subject)} results; by run: ${byTool.join(", ")}`);
+    }
+    for (const note of subject.notes) log(`\n  ${subject.name}: ${note.replace(/\n/g, "\n    ")}`);
+  }
+  if (!profile && (gate.failed || gate.wallMs > GATE_TARGETS.wallMs))
+    log(
+      "\n  the gate failed or missed its time target: `npm run bench -- --profile` shows where its time goes",
+    );
+  return { time: timeRatio, memory: memoryRatio };
+}
 
 const durationS = (performance.now() - started) / 1000;
 const results = {
@@ -200,7 +222,7 @@ const results = {
   durationS,
   machine,
   pipeImages: imagesSkipped ? { skipped: imagesSkipped } : images,
-  gateVsMultitool: { ...gating, targets: GATE_TARGETS, ratios: { time: timeRatio, memory: memoryRatio } },
+  gateVsMultitool: gating ? { ...gating, targets: GATE_TARGETS, ratios } : { skipped: "--only images" },
   ...(hotspots ? { gateProfile: hotspots } : {}),
 };
 await mkdir(path.dirname(resultsFile), { recursive: true });
@@ -208,5 +230,5 @@ await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
 log(`\nResults (${path.relative(repoRoot, resultsFile)}; ${durationS.toFixed(0)} s in all)`);
 log(renderTable(rows));
-if (gate.failed || multitool.failed) process.exitCode = 1;
+if (gating?.gate.failed || gating?.multitool.failed) process.exitCode = 1;
 log("bench: done");

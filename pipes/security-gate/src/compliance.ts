@@ -226,6 +226,11 @@ export interface ComplianceOptions {
   tools?: readonly string[];
 }
 
+/** A control's failing findings (fingerprints, sorted), as the report is built. */
+interface ControlTally {
+  failing: string[];
+}
+
 /** Counts towards a failed control: active (not suppressed, not baseline) and more than INFO. */
 export function failsControls(finding: ReportedFinding): boolean {
   return finding.status !== "suppressed" && finding.status !== "baseline" && finding.severity !== "INFO";
@@ -249,23 +254,41 @@ export function complianceReport(
       controls: finding.controls.length > 0 ? finding.controls : controlsFor(finding, mapping),
     }))
     .sort((a, b) => compareText(a.finding.fingerprint, b.finding.fingerprint));
-  return frameworks.map((framework) => {
-    const checked = new Set(coveredControls(mapping, framework, tools));
-    const failing = new Map<string, string[]>();
-    for (const { finding, controls } of touched) {
-      for (const ref of controls) {
-        if (ref.framework !== framework) continue;
-        checked.add(ref.control);
-        if (!failsControls(finding)) continue;
-        const list = failing.get(ref.control);
-        if (list === undefined) failing.set(ref.control, [finding.fingerprint]);
-        // The same finding twice in a row (its controls listed twice) counts once.
-        else if (list[list.length - 1] !== finding.fingerprint) list.push(finding.fingerprint);
+  // One pass over the findings for all frameworks. Findings of one rule share their list of
+  // controls (controlsFor), so a control is found by its ControlRef object, once per object.
+  const reported = new Map<Framework, Map<string, ControlTally>>(
+    frameworks.map((framework) => [
+      framework,
+      new Map(coveredControls(mapping, framework, tools).map((control) => [control, { failing: [] }])),
+    ]),
+  );
+  const ignored: ControlTally = { failing: [] };
+  const tallies = new Map<ControlRef, ControlTally>();
+  for (const { finding, controls } of touched) {
+    const fails = failsControls(finding);
+    for (const ref of controls) {
+      let tally = tallies.get(ref);
+      if (tally === undefined) {
+        const ofFramework = reported.get(ref.framework);
+        tally = ofFramework?.get(ref.control);
+        if (tally === undefined) {
+          tally = ofFramework ? { failing: [] } : ignored;
+          ofFramework?.set(ref.control, tally);
+        }
+        tallies.set(ref, tally);
       }
+      if (!fails || tally === ignored) continue;
+      const list = tally.failing;
+      // The same finding twice in a row (its controls listed twice) counts once.
+      if (list[list.length - 1] !== finding.fingerprint) list.push(finding.fingerprint);
     }
+  }
+  return frameworks.map((framework) => {
+    const failing = reported.get(framework) ?? new Map<string, ControlTally>();
+    const checked = failing.keys();
     const titles = mapping.frameworks[framework].controls;
     const controls: ControlResult[] = [...checked].sort(byControlId).map((control) => {
-      const fingerprints = failing.get(control) ?? [];
+      const fingerprints = failing.get(control)?.failing ?? [];
       const title = titles[control];
       return {
         framework,

@@ -38,7 +38,11 @@ export function parseReportData(
       },
     );
   }
-  const parsed = parsers[format](json, context);
+  return withOutsideWarning(parsers[format](json, context), context);
+}
+
+/** The report, with a warning when findings point outside the clone directory. */
+export function withOutsideWarning(parsed: ParsedReport, context: ParseContext): ParsedReport {
   const outside = parsed.findings.filter((f) => f.location && isOutsideRepository(f.location.file));
   if (outside.length === 0) return parsed;
   const example = outside[0]?.location?.file ?? "";

@@ -60,10 +60,18 @@ export function parseWithSchema<T extends z.ZodType>(
 ): z.output<T> {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw schemaError(result.error.issues[0], reportName, formatName);
+}
+
+/** The error for a schema issue: the report, the format it looks like, the field (a path into the file). */
+export function schemaError(
+  issue: z.core.$ZodIssue | undefined,
+  reportName: string,
+  formatName: string,
+): InputError {
   const where = issue && issue.path.length > 0 ? `${fieldPath(issue.path)}: ` : "";
   const message = (issue?.message ?? "does not match its format").replace(/^Invalid input: /, "");
-  throw new InputError(`${reportName} looks like ${formatName}, but ${where}${message}`, {
+  return new InputError(`${reportName} looks like ${formatName}, but ${where}${message}`, {
     suggestion: `Make sure it is unchanged ${formatName} from a supported version of the tool.`,
   });
 }

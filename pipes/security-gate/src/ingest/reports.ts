@@ -2,12 +2,12 @@
  * The `REPORTS` variable: reports that earlier steps wrote, found by glob in the clone directory and
  * ingested beside the pipe's own scanners. Each file becomes one `ScannerRun` with status "ingested".
  */
-import { glob, readFile } from "node:fs/promises";
+import { glob } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "@pipes/core";
 import type { Finding } from "../findings.ts";
 import type { ScannerRun } from "../gate.ts";
-import { parseReport } from "./parse-report.ts";
+import { readReportFile } from "./sarif-file.ts";
 import { sourceLinesUnder } from "./source-lines.ts";
 
 /** A ScannerRun that also names the report it came from. */
@@ -52,14 +52,13 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
   const result: IngestedReports = { findings: [], runs: [], warnings: [] };
   for (const file of files) {
     const started = Date.now();
-    const text = await readFile(path.join(cloneDir, file), "utf8");
-    const parsed = parseReport(text, {
+    const parsed = await readReportFile(path.join(cloneDir, file), {
       reportName: file,
       repoRoot: path.resolve(cloneDir),
       baseDir: ".",
       source,
     });
-    result.findings.push(...parsed.findings);
+    for (const finding of parsed.findings) result.findings.push(finding);
     result.warnings.push(...parsed.warnings);
     result.runs.push({
       tool: parsed.tool,

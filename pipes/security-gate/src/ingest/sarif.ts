@@ -18,7 +18,7 @@ import {
 import { completeFinding, type FindingDraft, locationOf } from "./finding-draft.ts";
 import type { ParseContext, ParsedReport } from "./parsed-report.ts";
 import { pathFromUri, repositoryPath } from "./paths.ts";
-import { parseWithSchema } from "./report-json.ts";
+import { schemaError } from "./report-json.ts";
 import { canonicalToolName, toolFromFileName } from "./tool-names.ts";
 
 const text = z.looseObject({ text: z.string().optional(), markdown: z.string().optional() });
@@ -87,7 +87,9 @@ const run = z.looseObject({
       extensions: z.array(z.looseObject({ rules: z.array(rule).optional() })).optional(),
     })
     .optional(),
-  results: z.array(result).nullable().optional(),
+  // Only the array: each result is checked as it is read (readSarifLog), so a file's results can be
+  // streamed one at a time instead of validated as one document.
+  results: z.array(z.unknown()).nullable().optional(),
   originalUriBaseIds: z
     .record(z.string(), z.looseObject({ uri: z.string().optional(), uriBaseId: z.string().optional() }))
     .optional(),
@@ -110,9 +112,9 @@ const sarifLog = z.looseObject({ version: z.string(), runs: z.array(run) });
  * The tool of a run: its driver's name; for a run without one, Checkov when every rule id is a Checkov
  * id (CKV_/CKV2_), else a tool named in the file name ("checkov-openapi.sarif"), else "unknown".
  */
-function toolOfRun(sarifRun: Run, reportName: string): string {
+function toolOfRun(sarifRun: Run, results: readonly Result[], reportName: string): string {
   if (sarifRun.tool) return canonicalToolName(sarifRun.tool.driver.name);
-  const ruleIds = (sarifRun.results ?? []).map((r) => r.ruleId ?? r.rule?.id ?? "");
+  const ruleIds = results.map((r) => r.ruleId ?? r.rule?.id ?? "");
   if (ruleIds.length > 0 && ruleIds.every((id) => /^CKV2?_/.test(id))) return "checkov";
   return toolFromFileName(reportName) ?? "unknown";
 }
@@ -327,8 +329,38 @@ function warningsOf(tool: string, sarifRun: Run, reportName: string): string[] {
   ]);
 }
 
-/** Findings of every run of a SARIF 2.1.0 log. */
-export function parseSarif(json: unknown, context: ParseContext): ParsedReport {
+/**
+ * A SARIF 2.1.0 log read result by result: `readSarifLog` takes the log with its runs (their
+ * `results` may be left empty), then `add` takes each run's results in order, then `finish` gives
+ * the findings. A file of 100,000 results is so read without its whole JSON tree (ingest/sarif-file.ts);
+ * parseSarif feeds it a parsed document. Both give the same findings, warnings and errors.
+ */
+export interface SarifLogReader {
+  /** The next result of run `runIndex`, as parsed JSON. Runs in order, each run's results in order. */
+  add(runIndex: number, json: unknown): void;
+  /** The report, once every result was added. */
+  finish(): ParsedReport;
+}
+
+interface RunState {
+  sarifRun: Run;
+  /** The run has the log's schema issue (after its results): its results are checked, not read. */
+  failed: boolean;
+  tool: string;
+  rules: readonly Rule[];
+  byId: ReadonlyMap<string, Rule>;
+  count: number;
+  /** A run that names no tool is credited by all its rule ids: its results wait for its end. */
+  waiting?: Result[];
+}
+
+/** Where in the log a schema issue is: its run, and whether zod meets it before the run's results. */
+function issueRun(path: readonly PropertyKey[]): { run: number; beforeResults: boolean } | undefined {
+  if (path[0] !== "runs" || typeof path[1] !== "number") return undefined;
+  return { run: path[1], beforeResults: path.length < 3 || path[2] === "tool" };
+}
+
+export function readSarifLog(json: unknown, context: ParseContext): SarifLogReader {
   const version = typeof json === "object" && json !== null && "version" in json ? json.version : undefined;
   if (version !== "2.1.0") {
     throw new InputError(
@@ -338,14 +370,29 @@ export function parseSarif(json: unknown, context: ParseContext): ParsedReport {
       },
     );
   }
-  const log = parseWithSchema(sarifLog, json, context.reportName, "SARIF 2.1.0");
+  const { reportName } = context;
+  // The log without its results is checked first. Its first issue is raised where checking the whole
+  // document at once meets it: before the results of its run (tool), or after them.
+  const checked = sarifLog.safeParse(json);
+  const issue = checked.success ? undefined : checked.error.issues[0];
+  const issueAt = issue && issueRun(issue.path);
+  if (issue && !issueAt) throw schemaError(issue, reportName, "SARIF 2.1.0");
+  // With an issue, the runs before its run are valid, and its own run is not read (RunState.failed).
+  const sarifRuns = (checked.success ? checked.data.runs : (json as { runs: Run[] }).runs) as Run[];
   const tools: string[] = [];
   const versions: string[] = [];
   const warnings: string[] = [];
-  const findings = log.runs.flatMap((sarifRun) => {
-    const tool = toolOfRun(sarifRun, context.reportName);
+  const findings: ParsedReport["findings"] = [];
+  let current = -1;
+  let state: RunState | undefined;
+
+  /** The run's tool, version and warnings, in run order. */
+  const describe = (run: RunState, results: readonly Result[]) => {
+    const { sarifRun } = run;
+    const tool = toolOfRun(sarifRun, results, reportName);
+    run.tool = tool;
     if (!sarifRun.tool)
-      warnings.push(`${context.reportName}: a run names no tool; its findings are credited to ${tool}`);
+      warnings.push(`${reportName}: a run names no tool; its findings are credited to ${tool}`);
     if (!tools.includes(tool)) tools.push(tool);
     // gitleaks writes semanticVersion "v8.0.0" whatever its version (8.30.1 too): not a version.
     const toolVersion =
@@ -353,22 +400,88 @@ export function parseSarif(json: unknown, context: ParseContext): ParsedReport {
         ? undefined
         : (sarifRun.tool?.driver.semanticVersion ?? sarifRun.tool?.driver.version);
     if (toolVersion) versions.push(toolVersion);
-    warnings.push(...warningsOf(tool, sarifRun, context.reportName));
-    const rules = rulesOf(sarifRun);
-    const byId = new Map(rules.map((r) => [r.id, r]));
-    return (sarifRun.results ?? [])
-      .filter(isReportable)
-      .map((sarifResult) =>
-        completeFinding(
-          draftOf(tool, sarifResult, ruleOf(sarifResult, rules, byId), sarifRun, context),
-          context,
-        ),
-      );
-  });
-  return {
-    tool: tools.length > 0 ? tools.join(", ") : (toolFromFileName(context.reportName) ?? "unknown"),
-    ...(tools.length === 1 && versions[0] ? { version: versions[0] } : {}),
-    findings,
-    warnings,
+    warnings.push(...warningsOf(tool, sarifRun, reportName));
   };
+  const read = (run: RunState, sarifResult: Result) => {
+    if (!isReportable(sarifResult)) return;
+    const sarifRule = ruleOf(sarifResult, run.rules, run.byId);
+    findings.push(completeFinding(draftOf(run.tool, sarifResult, sarifRule, run.sarifRun, context), context));
+  };
+  const start = (runIndex: number): RunState => {
+    if (issueAt && (issueAt.run < runIndex || (issueAt.run === runIndex && issueAt.beforeResults)))
+      throw schemaError(issue, reportName, "SARIF 2.1.0");
+    const sarifRun = sarifRuns[runIndex] as Run;
+    const failed = issueAt?.run === runIndex;
+    const rules = failed ? [] : rulesOf(sarifRun);
+    const run: RunState = {
+      sarifRun,
+      failed,
+      tool: "",
+      rules,
+      byId: new Map(rules.map((r) => [r.id, r])),
+      count: 0,
+    };
+    if (failed) return run;
+    if (sarifRun.tool) describe(run, []);
+    else run.waiting = [];
+    return run;
+  };
+  const end = (run: RunState) => {
+    if (run.failed) throw schemaError(issue, reportName, "SARIF 2.1.0");
+    if (run.waiting === undefined) return;
+    describe(run, run.waiting);
+    for (const waiting of run.waiting) read(run, waiting);
+    run.waiting = undefined;
+  };
+  /** Ends the runs before `runIndex` and starts it. */
+  const reach = (runIndex: number): RunState | undefined => {
+    while (current < runIndex) {
+      if (state) end(state);
+      current += 1;
+      state = current < sarifRuns.length ? start(current) : undefined;
+    }
+    return state;
+  };
+
+  return {
+    add(runIndex, resultJson) {
+      if (runIndex < current || runIndex >= sarifRuns.length)
+        throw new Error(`SARIF results must be added run by run (run ${runIndex} after run ${current})`);
+      const run = reach(runIndex) as RunState;
+      const index = run.count;
+      run.count += 1;
+      const parsed = result.safeParse(resultJson);
+      if (!parsed.success) {
+        const [first] = parsed.error.issues;
+        throw schemaError(
+          first && { ...first, path: ["runs", runIndex, "results", index, ...first.path] },
+          reportName,
+          "SARIF 2.1.0",
+        );
+      }
+      if (run.failed) return;
+      if (run.waiting) run.waiting.push(parsed.data);
+      else read(run, parsed.data);
+    },
+    finish() {
+      reach(sarifRuns.length);
+      return {
+        tool: tools.length > 0 ? tools.join(", ") : (toolFromFileName(reportName) ?? "unknown"),
+        ...(tools.length === 1 && versions[0] ? { version: versions[0] } : {}),
+        findings,
+        warnings,
+      };
+    },
+  };
+}
+
+/** Findings of every run of a SARIF 2.1.0 log. */
+export function parseSarif(json: unknown, context: ParseContext): ParsedReport {
+  const reader = readSarifLog(json, context);
+  const runs = (json as { runs: { results?: unknown }[] }).runs;
+  for (const [index, sarifRun] of runs.entries()) {
+    const results = sarifRun.results;
+    if (Array.isArray(results)) for (const sarifResult of results) reader.add(index, sarifResult);
+  }
+  return reader.finish();
 }

@@ -20,8 +20,9 @@ import {
   truncateText,
   verdictBadge,
 } from "@pipes/reports";
-import { SEVERITIES } from "../findings.ts";
-import type { FrameworkReport, GateFinding, GateResult, ZeroTrustCheck } from "../gate.ts";
+import { failsControls } from "../compliance.ts";
+import { type ControlRef, type Framework, SEVERITIES } from "../findings.ts";
+import type { ControlResult, FrameworkReport, GateFinding, GateResult, ZeroTrustCheck } from "../gate.ts";
 import { mostImportantFirst } from "./importance.ts";
 import {
   CHECK_LABELS,
@@ -152,6 +153,83 @@ function checksSection(checks: readonly ZeroTrustCheck[], layout: Layout): strin
   return ["### Zero-trust checks", table(["Check", "Result", "Message"], rows), ...details].join("\n\n");
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether `list` holds `value`, given that it is sorted. */
+function sortedIncludes(list: readonly string[], value: string): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const item = list[middle] as string;
+    if (item === value) return true;
+    if (item < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
+function isSorted(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i += 1) if ((list[i - 1] as string) > (list[i] as string)) return false;
+  return true;
+}
+
+/**
+ * The rule ids of the findings a failed control lists, in the order of each rule's first finding
+ * there. 100,000 findings make over 600,000 (control, finding) pairs, so rather than a lookup per
+ * pair: the findings of one rule share their list of controls (controlsFor), which gives each
+ * control's rules and each rule's first fingerprint in one pass over the findings. That answer is
+ * taken when the control's list is what complianceReport makes of the same findings (sorted, the
+ * same count, holding those fingerprints); otherwise the list is looked up finding by finding.
+ */
+function failedControlRules(
+  findings: readonly GateFinding[],
+): (framework: Framework, control: ControlResult) => string[] {
+  /** Per list of controls: its active findings, and each rule's first (lowest) fingerprint. */
+  const byControls = new Map<readonly ControlRef[], { count: number; firsts: Map<string, string> }>();
+  for (const finding of findings) {
+    if (!failsControls(finding)) continue;
+    let group = byControls.get(finding.controls);
+    if (group === undefined) {
+      group = { count: 0, firsts: new Map() };
+      byControls.set(finding.controls, group);
+    }
+    group.count += 1;
+    const first = group.firsts.get(finding.ruleId);
+    if (first === undefined || finding.fingerprint < first)
+      group.firsts.set(finding.ruleId, finding.fingerprint);
+  }
+  let byFingerprint: Map<string, GateFinding> | undefined;
+  return (framework, control) => {
+    const firsts = new Map<string, string>();
+    let count = 0;
+    for (const [controls, group] of byControls) {
+      if (!controls.some((ref) => ref.framework === framework && ref.control === control.control)) continue;
+      count += group.count;
+      for (const [ruleId, fingerprint] of group.firsts) {
+        const known = firsts.get(ruleId);
+        if (known === undefined || fingerprint < known) firsts.set(ruleId, fingerprint);
+      }
+    }
+    const listed = control.findings;
+    if (
+      count === listed.length &&
+      isSorted(listed) &&
+      [...firsts.values()].every((fingerprint) => sortedIncludes(listed, fingerprint))
+    )
+      return [...firsts].sort(([, a], [, b]) => compareText(a, b)).map(([ruleId]) => ruleId);
+    byFingerprint ??= new Map(findings.map((finding) => [finding.fingerprint, finding]));
+    const ruleIds = new Set<string>();
+    for (const fingerprint of listed) {
+      const ruleId = byFingerprint.get(fingerprint)?.ruleId;
+      if (ruleId !== undefined) ruleIds.add(ruleId);
+    }
+    return [...ruleIds];
+  };
+}
+
 function complianceSection(
   frameworks: readonly FrameworkReport[],
   findings: readonly GateFinding[],
@@ -164,17 +242,13 @@ function complianceSection(
     String(framework.passed),
     framework.failed > 0 ? `❌ ${framework.failed}` : "0",
   ]);
-  const byFingerprint = new Map(findings.map((finding) => [finding.fingerprint, finding]));
+  const rulesOf = failedControlRules(findings);
   const failed = frameworks.flatMap((framework) =>
     framework.controls
       .filter((control) => control.status === "failed")
       .map((control) => {
         const title = control.title ? ` ${escapeMarkdown(control.title)}` : "";
-        const ruleIds = new Set<string>();
-        for (const fingerprint of control.findings) {
-          const ruleId = byFingerprint.get(fingerprint)?.ruleId;
-          if (ruleId !== undefined) ruleIds.add(ruleId);
-        }
+        const ruleIds = rulesOf(framework.framework, control);
         const rules = [...ruleIds].map((ruleId) => escapeMarkdown(ruleId));
         const count = `${control.findings.length} ${control.findings.length === 1 ? "finding" : "findings"}`;
         return `**${escapeMarkdown(`${framework.framework} ${control.control}`)}**${title}: ${count}${rules.length > 0 ? ` (${rules.join(", ")})` : ""}`;
