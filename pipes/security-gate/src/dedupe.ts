@@ -162,12 +162,6 @@ function newBucket(linesRequired: boolean): Bucket {
   };
 }
 
-function placeKey(finding: Finding): string | undefined {
-  if (finding.location?.file !== undefined) return `file:${finding.location.file}`;
-  if (finding.resource !== undefined) return `resource:${finding.resource}`;
-  return undefined;
-}
-
 function classKey(finding: Finding, rules: EquivalentRules): string {
   if (finding.category === "secret") return "secret";
   const normalized = normalizeRuleId(finding.ruleId);
@@ -267,33 +261,75 @@ function merge(members: readonly Finding[]): Finding {
 /**
  * Merges findings of different tools that report the same issue at the same place. The result is
  * sorted by file, line and tool, and does not depend on the input's order.
+ *
+ * Sorted, the findings of one file come one after another, and no two findings of different files
+ * can merge (buckets are per file, and a fingerprint includes the file): each file's clusters are
+ * merged and dropped before the next file, so only one file's worth of clusters is ever held.
  */
 export function dedupeFindings(
   findings: readonly Finding[],
   rules: EquivalentRules = DEFAULT_EQUIVALENT_RULES,
 ): Finding[] {
   const sorted = [...findings].sort(compareFindings);
-  const clusters: Cluster[] = [];
-  const byFingerprint = new Map<string, Cluster>();
-  const buckets = new Map<string, Bucket>();
+  const deduped: Finding[] = [];
+  let clusters: Cluster[] = [];
+  let byFingerprint = new Map<string, Cluster>();
+  /** The buckets of the current file, by rule class; of findings without a file, by resource too. */
+  let fileBuckets = new Map<string, Bucket>();
+  let resourceBuckets = new Map<string, Map<string, Bucket>>();
+  let file: string | undefined;
+  // One class per category and rule: 100,000 findings have a few hundred rules.
+  const classes = new Map<string, Map<string, string>>();
+  const classOf = (finding: Finding): string => {
+    let byRule = classes.get(finding.category);
+    if (byRule === undefined) {
+      byRule = new Map();
+      classes.set(finding.category, byRule);
+    }
+    let kind = byRule.get(finding.ruleId);
+    if (kind === undefined) {
+      kind = classKey(finding, rules);
+      byRule.set(finding.ruleId, kind);
+    }
+    return kind;
+  };
+  /** The finding's bucket: same file (or, without one, same resource) and same rule class. */
+  const bucketOf = (finding: Finding): Bucket | undefined => {
+    let byClass: Map<string, Bucket> | undefined = fileBuckets;
+    if (finding.location?.file === undefined) {
+      if (finding.resource === undefined) return undefined;
+      byClass = resourceBuckets.get(finding.resource);
+      if (byClass === undefined) {
+        byClass = new Map();
+        resourceBuckets.set(finding.resource, byClass);
+      }
+    }
+    const kind = classOf(finding);
+    let bucket = byClass.get(kind);
+    if (bucket === undefined) {
+      bucket = newBucket(finding.category === "secret");
+      byClass.set(kind, bucket);
+    }
+    return bucket;
+  };
   for (const finding of sorted) {
+    const findingFile = finding.location?.file ?? "";
+    if (findingFile !== file) {
+      for (const cluster of clusters) deduped.push(merge(cluster.members));
+      clusters = [];
+      byFingerprint = new Map();
+      fileBuckets = new Map();
+      resourceBuckets = new Map();
+      file = findingFile;
+    }
     const twin = byFingerprint.get(finding.fingerprint);
     if (twin !== undefined) {
       join(twin, finding);
       continue;
     }
-    const place = placeKey(finding);
     let cluster: Cluster | undefined;
-    let bucket: Bucket | undefined;
-    if (place !== undefined) {
-      const key = `${place}\u0000${classKey(finding, rules)}`;
-      bucket = buckets.get(key);
-      if (bucket === undefined) {
-        bucket = newBucket(finding.category === "secret");
-        buckets.set(key, bucket);
-      }
-      cluster = matchingCluster(bucket, finding);
-    }
+    const bucket = bucketOf(finding);
+    if (bucket !== undefined) cluster = matchingCluster(bucket, finding);
     if (cluster === undefined) {
       cluster = { members: [], tools: new Set(), bucket, lastLine: -1, wholeFile: false };
       clusters.push(cluster);
@@ -302,5 +338,6 @@ export function dedupeFindings(
     join(cluster, finding);
     byFingerprint.set(finding.fingerprint, cluster);
   }
-  return clusters.map((cluster) => merge(cluster.members));
+  for (const cluster of clusters) deduped.push(merge(cluster.members));
+  return deduped;
 }

@@ -38,7 +38,6 @@ export interface PublishInput {
 export async function publishResult(input: PublishInput): Promise<void> {
   const { result, vars, context, log, facts } = input;
   const outputs = new PipeOutputs(PIPE_NAME, context, vars.REPORTS_DIR);
-  const document = resultDocument(result, facts);
   await outputs.writeReport(
     "security-gate.sarif",
     renderSarifChunks(result, { baselineUsed: input.baselineUsed }),
@@ -47,7 +46,8 @@ export async function publishResult(input: PublishInput): Promise<void> {
   await outputs.writeJUnit(renderJUnit(result));
   // resultDocument() is typed by the schema, and test/report/result.test.ts checks what it builds
   // against it: a run-time check would copy 100,000 findings once more.
-  await outputs.writeResult(gateResultSchema, document, { checked: true });
+  // Made when it is written, so its 100,000 entries are not held while the other reports are.
+  await outputs.writeResult(gateResultSchema, resultDocument(result, facts), { checked: true });
   if (vars.WRITE_BASELINE) {
     const file = path.resolve(context.cloneDir, vars.WRITE_BASELINE);
     const active = result.findings.filter((f) => f.status !== "suppressed");

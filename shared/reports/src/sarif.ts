@@ -171,10 +171,14 @@ export function serializeSarif(log: SarifLog): string {
   return `${JSON.stringify(log)}\n`;
 }
 
+/** Results serialised per chunk: few chunks for the writer, none of them large. */
+const RESULTS_PER_CHUNK = 500;
+
 /**
- * The same content as `serializeSarif(buildSarifLog(runs, options))`, as chunks: one run is built at
- * a time (runs may be a lazy iterable) and its results are serialised one by one, so a log of
- * 100,000 results is never a whole object tree nor one string.
+ * The same content as `serializeSarif(buildSarifLog(runs, options))`, as chunks: one run at a time
+ * (runs may be a lazy iterable), its rules first, then its results written straight to JSON text
+ * (sarifResultJson) a few hundred per chunk, so a log of 100,000 results is never a whole object
+ * tree nor one string.
  */
 export function* sarifLogChunks(
   runs: Iterable<SarifRunInput>,
@@ -183,14 +187,46 @@ export function* sarifLogChunks(
   yield `{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":${JSON.stringify(SARIF_VERSION)},"runs":[`;
   let separator = "";
   for (const input of runs) {
-    const { results = [], ...run } = sarifRun(input, options);
+    const inputs = Array.isArray(input.results) ? input.results : [...input.results];
+    const { results: _none, ...run } = sarifRun({ ...input, results: [] }, options);
+    const rules = run.tool.driver.rules as SarifReportingDescriptor[];
+    const ruleIndexById = new Map<string, number>();
+    for (const result of inputs as readonly SarifResultInput[]) {
+      if (!ruleIndexById.has(result.rule.id))
+        ruleIndexById.set(result.rule.id, rules.push(reportingDescriptor(result.rule)) - 1);
+    }
     // `run` always holds `tool`, so its JSON is "{...}": reopen it to append the results last.
-    yield `${separator}${JSON.stringify(run).slice(0, -1)},"results":[`;
-    for (let i = 0; i < results.length; i += 1) yield `${i === 0 ? "" : ","}${JSON.stringify(results[i])}`;
-    yield "]}";
+    let chunk = `${separator}${JSON.stringify(run).slice(0, -1)},"results":[`;
+    for (let i = 0; i < inputs.length; i += 1) {
+      const result = inputs[i] as SarifResultInput;
+      chunk += `${i === 0 ? "" : ","}${sarifResultJson(result, ruleIndexById.get(result.rule.id) ?? 0)}`;
+      if (i % RESULTS_PER_CHUNK === RESULTS_PER_CHUNK - 1) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    yield `${chunk}]}`;
     separator = ",";
   }
   yield "]}\n";
+}
+
+/** `JSON.stringify(sarifResult(input, ruleIndex))`, without building the object first. */
+function sarifResultJson(input: SarifResultInput, ruleIndex: number): string {
+  const { rule, suppression } = input;
+  let json = `{"ruleId":${JSON.stringify(rule.id)},"ruleIndex":${ruleIndex}`;
+  if (input.level !== undefined) json += `,"level":${JSON.stringify(input.level)}`;
+  json += `,"message":{"text":${JSON.stringify(input.message || rule.shortDescription || rule.id)}}`;
+  if (input.location) json += `,"locations":[${JSON.stringify(location(input.location))}]`;
+  if (input.partialFingerprints)
+    json += `,"partialFingerprints":${JSON.stringify(input.partialFingerprints)}`;
+  if (input.baselineState) json += `,"baselineState":${JSON.stringify(input.baselineState)}`;
+  if (suppression) {
+    json += `,"suppressions":[{"kind":"external","status":"accepted","justification":${JSON.stringify(suppression.justification)}`;
+    json += suppression.properties ? `,"properties":${JSON.stringify(suppression.properties)}}]` : "}]";
+  }
+  if (input.properties) json += `,"properties":${JSON.stringify(input.properties)}`;
+  return `${json}}`;
 }
 
 function sarifRun(input: SarifRunInput, options: SarifLogOptions): SarifRun {
@@ -283,12 +319,16 @@ function positiveLine(line: number | undefined): number | undefined {
   return line !== undefined && Number.isInteger(line) && line >= 1 ? line : undefined;
 }
 
+const URI_SAFE_PATH = /^(?!\.?\/)[A-Za-z0-9\-_.!~*'()/]*$/;
+
 /**
  * A repository path as a relative URI reference (§3.4.3): forward slashes, no leading slash (tools
  * write "/main.tf" for the scan root), each segment percent-encoded so spaces, "#" or a ":" in the
  * first segment cannot change its meaning.
  */
 function relativeUri(path: string): string {
+  // Most paths need none of it: characters encodeURIComponent keeps, no leading "/" or "./".
+  if (URI_SAFE_PATH.test(path)) return path;
   return path
     .replaceAll("\\", "/")
     .replace(/^(\.\/|\/)+/, "")

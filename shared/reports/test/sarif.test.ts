@@ -200,7 +200,27 @@ describe("SARIF log", () => {
       { tool: { name: "semgrep" }, execution: { successful: false, error: "exit 2" }, results: [] },
       {
         tool: { name: "checkov" },
-        results: [{ rule: publicBucket, level: "error", message: "public", location: { path: "gcs.tf" } }],
+        results: [
+          { rule: publicBucket, level: "error", message: "public", location: { path: "gcs.tf" } },
+          {
+            rule: publicBucket,
+            level: "warning",
+            message: "",
+            location: { path: "./web site/#1/gcs.tf", startLine: 0 },
+            partialFingerprints: { "securityGate/v1": "ab12" },
+            baselineState: "unchanged",
+            suppression: { justification: "reviewed", properties: { id: "website", expires: "2026-12-31" } },
+            properties: { severity: "HIGH", controls: ["SOC2 CC6.1"] },
+          },
+          { rule: bucketEncryption, level: "note", message: "no place", suppression: { justification: "x" } },
+        ],
+      },
+      // More results than one chunk holds.
+      {
+        tool: { name: "trivy" },
+        results: Array.from({ length: 1234 }, (_, i) =>
+          trivyResult(i % 2 === 0 ? publicAcl : bucketEncryption, `finding ${i}`, i),
+        ),
       },
     ];
     const made: string[] = [];
@@ -215,7 +235,7 @@ describe("SARIF log", () => {
     expect(first.done).toBe(false);
     expect(made).toEqual([]);
     const text = [first.value, ...chunks].join("");
-    expect(made).toEqual(["trivy", "semgrep", "checkov"]);
+    expect(made).toEqual(["trivy", "semgrep", "checkov", "trivy"]);
     expect(text).toBe(serializeSarif(buildSarifLog(runs, { sourceRoot: "/build" })));
     expect([...sarifLogChunks([])].join("")).toBe(serializeSarif(buildSarifLog([])));
   });
