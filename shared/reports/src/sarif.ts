@@ -146,6 +146,11 @@ export interface SarifRunInput {
   tool: { name: string; version?: string; informationUri?: string };
   /** Whether the tool ran to the end; a failed run carries its error as a notification. */
   execution?: { successful: boolean; error?: string };
+  /**
+   * sarifLogChunks reads them twice (rules, then results) when it can: an array, or an iterable
+   * that makes a new iterator each time, which may make each result as it is read, so a run's
+   * results never all exist at once. A one-time iterator (a generator) is gathered first.
+   */
   results: Iterable<SarifResultInput>;
 }
 
@@ -187,20 +192,27 @@ export function* sarifLogChunks(
   yield `{"$schema":${JSON.stringify(SARIF_SCHEMA_URI)},"version":${JSON.stringify(SARIF_VERSION)},"runs":[`;
   let separator = "";
   for (const input of runs) {
-    const inputs = Array.isArray(input.results) ? input.results : [...input.results];
+    let results: Iterable<SarifResultInput> = input.results;
+    let firstPass = results[Symbol.iterator]();
+    // A generator is its own iterator: it can be read once only.
+    if ((firstPass as unknown) === results) {
+      results = [...(results as Iterable<SarifResultInput>)];
+      firstPass = results[Symbol.iterator]();
+    }
     const { results: _none, ...run } = sarifRun({ ...input, results: [] }, options);
     const rules = run.tool.driver.rules as SarifReportingDescriptor[];
     const ruleIndexById = new Map<string, number>();
-    for (const result of inputs as readonly SarifResultInput[]) {
-      if (!ruleIndexById.has(result.rule.id))
-        ruleIndexById.set(result.rule.id, rules.push(reportingDescriptor(result.rule)) - 1);
+    for (let next = firstPass.next(); next.done !== true; next = firstPass.next()) {
+      const { rule } = next.value;
+      if (!ruleIndexById.has(rule.id)) ruleIndexById.set(rule.id, rules.push(reportingDescriptor(rule)) - 1);
     }
     // `run` always holds `tool`, so its JSON is "{...}": reopen it to append the results last.
     let chunk = `${separator}${JSON.stringify(run).slice(0, -1)},"results":[`;
-    for (let i = 0; i < inputs.length; i += 1) {
-      const result = inputs[i] as SarifResultInput;
-      chunk += `${i === 0 ? "" : ","}${sarifResultJson(result, ruleIndexById.get(result.rule.id) ?? 0)}`;
-      if (i % RESULTS_PER_CHUNK === RESULTS_PER_CHUNK - 1) {
+    let count = 0;
+    for (const result of results) {
+      chunk += `${count === 0 ? "" : ","}${sarifResultJson(result, ruleIndexById.get(result.rule.id) ?? 0)}`;
+      count += 1;
+      if (count % RESULTS_PER_CHUNK === 0) {
         yield chunk;
         chunk = "";
       }

@@ -239,4 +239,30 @@ describe("SARIF log", () => {
     expect(text).toBe(serializeSarif(buildSarifLog(runs, { sourceRoot: "/build" })));
     expect([...sarifLogChunks([])].join("")).toBe(serializeSarif(buildSarifLog([])));
   });
+
+  it("reads a run's results from a generator once, and from a re-readable iterable as they are written", () => {
+    const results = Array.from({ length: 1200 }, (_, i) =>
+      trivyResult(i % 3 === 0 ? publicAcl : bucketEncryption, `finding ${i}`, i + 1),
+    );
+    const expected = serializeSarif(buildSarifLog([{ tool: { name: "trivy" }, results }]));
+    function* once() {
+      yield* results;
+    }
+    expect([...sarifLogChunks([{ tool: { name: "trivy" }, results: once() }])].join("")).toBe(expected);
+    let made = 0;
+    const madeEachTime = {
+      *[Symbol.iterator]() {
+        for (const result of results) {
+          made += 1;
+          yield { ...result };
+        }
+      },
+    };
+    const chunks = sarifLogChunks([{ tool: { name: "trivy" }, results: madeEachTime }]);
+    const texts = [chunks.next().value, chunks.next().value];
+    // The rules are known after one pass; the second makes the results as the chunks are written.
+    expect(made).toBeLessThan(2 * results.length);
+    expect([...texts, ...chunks].join("")).toBe(expected);
+    expect(made).toBe(2 * results.length);
+  });
 });

@@ -5,7 +5,6 @@
  * Other formats, and any file the scan cannot follow (or whose JSON is broken), are read whole by
  * parseReport, which names the file and what is wrong with it. Both ways give the same findings.
  */
-import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { parseReport, parseReportData, withOutsideWarning } from "./parse-report.ts";
 import type { ParseContext, ParsedReport } from "./parsed-report.ts";
@@ -17,13 +16,26 @@ const CHUNK_BYTES = 1 << 20;
 
 /** Findings of the report in `file` (an absolute path); errors name it as `context.reportName`. */
 export async function readReportFile(file: string, context: ParseContext): Promise<ParsedReport> {
-  const scanner = new SarifLayoutScanner();
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-    scanner.push(chunk as Buffer);
-  }
-  const layout = scanner.end();
+  const layout = await scanLayout(file);
   const read = layout.unsure ? undefined : await readLaidOut(file, layout, context);
   return read ?? parseReport(await readFile(file, "utf8"), context);
+}
+
+/** The layout scan, through one buffer: a stream's fresh chunk per read would leave 55 MB of buffers to collect. */
+async function scanLayout(file: string): Promise<SarifLayout> {
+  const scanner = new SarifLayoutScanner();
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      scanner.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return scanner.end();
 }
 
 /** Undefined when the file must be read whole after all (its JSON is broken, or it is not SARIF). */

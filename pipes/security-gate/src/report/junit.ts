@@ -28,9 +28,10 @@ export function renderJUnit(result: GateResult): string {
     scannerSuite,
   );
   if (result.checks.length > 0) suites.push(zeroTrustSuite(result.checks));
-  const byFingerprint = new Map(result.findings.map((finding) => [finding.fingerprint, finding]));
-  for (const framework of result.compliance) {
-    if (framework.gating) suites.push(complianceSuite(framework, byFingerprint));
+  const gating = result.compliance.filter((framework) => framework.gating);
+  if (gating.length > 0) {
+    const byFingerprint = new Map(result.findings.map((finding) => [finding.fingerprint, finding]));
+    for (const framework of gating) suites.push(complianceSuite(framework, byFingerprint));
   }
   return buildJUnitXml(ROOT, suites);
 }

@@ -11,7 +11,7 @@ import {
   type SarifRunInput,
   sarifLogChunks,
 } from "@pipes/reports";
-import type { Severity } from "../findings.ts";
+import type { ControlRef, Severity } from "../findings.ts";
 import type { GateFinding, GateResult, ScannerRun } from "../gate.ts";
 import { mostImportantFirst } from "./importance.ts";
 import { type ToolReport, toolReports } from "./tools.ts";
@@ -81,7 +81,13 @@ function* runsOf(
         informationUri: INFORMATION_URIS[report.tool],
       },
       execution: execution(report.scanner),
-      results: report.findings.map((finding) => sarifResult(finding, baselineUsed)),
+      // Made as they are written (sarifLogChunks reads them twice: rules, then results), so a run's
+      // 40,000 results are never all held.
+      results: {
+        *[Symbol.iterator]() {
+          for (const finding of report.findings) yield sarifResult(finding, baselineUsed);
+        },
+      },
     };
   }
 }
@@ -134,6 +140,18 @@ function suppression(finding: GateFinding): SarifResultInput["suppression"] {
   };
 }
 
+/** "SOC2 CC6.1" per control; once per list: the findings of one rule share theirs (controlsFor). */
+const labelsOf = new WeakMap<readonly ControlRef[], string[]>();
+
+function controlLabels(controls: readonly ControlRef[]): string[] {
+  let labels = labelsOf.get(controls);
+  if (labels === undefined) {
+    labels = controls.map((control) => `${control.framework} ${control.control}`);
+    labelsOf.set(controls, labels);
+  }
+  return labels;
+}
+
 function resultProperties(finding: GateFinding): Record<string, unknown> {
   const otherTools = finding.tools.filter((tool) => tool !== finding.tool);
   return {
@@ -145,8 +163,6 @@ function resultProperties(finding: GateFinding): Record<string, unknown> {
     ...(finding.alsoKnownAs && Object.keys(finding.alsoKnownAs).length > 0
       ? { alsoKnownAs: finding.alsoKnownAs }
       : {}),
-    ...(finding.controls.length > 0
-      ? { controls: finding.controls.map((control) => `${control.framework} ${control.control}`) }
-      : {}),
+    ...(finding.controls.length > 0 ? { controls: controlLabels(finding.controls) } : {}),
   };
 }
