@@ -2,7 +2,8 @@
  * security-gate on 100,000 findings, beside Microsoft's SARIF Multitool merging the same files.
  *
  * Both run as a user runs them, as child processes measured from outside (process-usage.ts):
- *  - the gate: its bundle, `node pipes/security-gate/dist/main.js`, in a clone directory holding
+ *  - the gate: its bundle, `node <flags> pipes/security-gate/dist/main.js` with the Node flags its
+ *    image's ENTRYPOINT gives (pipes/security-gate/Dockerfile), in a clone directory holding
  *    the five SARIF files, with REPORTS=bench/*.sarif and no scanners: it ingests the files,
  *    dedupes, decides and writes its reports (SARIF, summary, result.json, JUnit), as in a step.
  *    Code Insights and the PR comment are off (no Bitbucket here) and ENFORCE=false, so a FAIL
@@ -11,7 +12,7 @@
  *    merged.sarif` (the platform binary that the npm package's bin.js would start through a shell).
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -140,11 +141,24 @@ function gateEnvironment(cloneDir: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The Node flags the gate's image starts it with: those between "node" and the script in its
+ * Dockerfile's ENTRYPOINT ["node", ..., "/pipe/main.js"], so the bench runs it as the image does.
+ */
+export function imageNodeFlags(repoRoot: string): string[] {
+  const dockerfile = readFileSync(path.join(repoRoot, "pipes/security-gate/Dockerfile"), "utf8");
+  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const entrypoint: unknown = line === undefined ? undefined : JSON.parse(line);
+  if (!Array.isArray(entrypoint) || entrypoint[0] !== "node" || entrypoint.length < 2)
+    throw new Error('pipes/security-gate/Dockerfile: expected ENTRYPOINT ["node", ..., "/pipe/main.js"]');
+  return entrypoint.slice(1, -1).map(String);
+}
+
 export function gateSubject(repoRoot: string, cloneDir: string, nodeArgs: string[] = []): Subject {
   return {
     name: "security-gate",
     command: process.execPath,
-    args: [...nodeArgs, path.join(repoRoot, "pipes/security-gate/dist/main.js")],
+    args: [...imageNodeFlags(repoRoot), ...nodeArgs, path.join(repoRoot, "pipes/security-gate/dist/main.js")],
     cwd: cloneDir,
     env: gateEnvironment(cloneDir),
     output: path.join(cloneDir, "pipe-reports/security-gate/security-gate.sarif"),

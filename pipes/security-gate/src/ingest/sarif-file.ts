@@ -5,7 +5,8 @@
  * Other formats, and any file the scan cannot follow (or whose JSON is broken), are read whole by
  * parseReport, which names the file and what is wrong with it. Both ways give the same findings.
  */
-import { open, readFile } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { parseReport, parseReportData, withOutsideWarning } from "./parse-report.ts";
 import type { ParseContext, ParsedReport } from "./parsed-report.ts";
 import { detectReportFormat } from "./report-format.ts";
@@ -16,34 +17,34 @@ const CHUNK_BYTES = 1 << 20;
 
 /** Findings of the report in `file` (an absolute path); errors name it as `context.reportName`. */
 export async function readReportFile(file: string, context: ParseContext): Promise<ParsedReport> {
-  const layout = await scanLayout(file);
-  const read = layout.unsure ? undefined : await readLaidOut(file, layout, context);
+  const layout = scanLayout(file);
+  const read = layout.unsure ? undefined : readLaidOut(file, layout, context);
   return read ?? parseReport(await readFile(file, "utf8"), context);
 }
 
-/** The layout scan, through one buffer: a stream's fresh chunk per read would leave 55 MB of buffers to collect. */
-async function scanLayout(file: string): Promise<SarifLayout> {
+/**
+ * The layout scan, through one buffer (a stream's fresh chunk per read would leave 55 MB of buffers
+ * to collect). Reads are synchronous: from the page cache they take less than the round trip to a
+ * worker thread, and the scan has nothing to wait for in between.
+ */
+function scanLayout(file: string): SarifLayout {
   const scanner = new SarifLayoutScanner();
-  const handle = await open(file, "r");
+  const fd = openSync(file, "r");
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       scanner.push(buffer.subarray(0, bytesRead));
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return scanner.end();
 }
 
 /** Undefined when the file must be read whole after all (its JSON is broken, or it is not SARIF). */
-async function readLaidOut(
-  file: string,
-  layout: SarifLayout,
-  context: ParseContext,
-): Promise<ParsedReport | undefined> {
+function readLaidOut(file: string, layout: SarifLayout, context: ParseContext): ParsedReport | undefined {
   let json: unknown;
   try {
     json = JSON.parse(layout.skeleton.toString("utf8"));
@@ -61,7 +62,7 @@ async function readLaidOut(
   } catch (error: unknown) {
     failure = { error };
   }
-  const parsed = await eachResult(file, layout.results, (runIndex, value) => {
+  const parsed = eachResult(file, layout.results, (runIndex, value) => {
     if (failure || !reader) return;
     try {
       reader.add(runIndex, value);
@@ -75,12 +76,12 @@ async function readLaidOut(
 }
 
 /** Parses each result's bytes in file order; false when one is not JSON. */
-async function eachResult(
+function eachResult(
   file: string,
   results: readonly number[],
   read: (runIndex: number, value: unknown) => void,
-): Promise<boolean> {
-  const handle = await open(file, "r");
+): boolean {
+  const fd = openSync(file, "r");
   try {
     let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     /** The file offset of buffer[0], and how many bytes of the buffer hold the file. */
@@ -100,7 +101,7 @@ async function eachResult(
         start = from;
         length = kept;
         while (start + length < to) {
-          const { bytesRead } = await handle.read(buffer, length, buffer.length - length, start + length);
+          const bytesRead = readSync(fd, buffer, length, buffer.length - length, start + length);
           if (bytesRead === 0) return false;
           length += bytesRead;
         }
@@ -115,6 +116,6 @@ async function eachResult(
     }
     return true;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

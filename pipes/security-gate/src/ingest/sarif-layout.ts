@@ -77,6 +77,8 @@ export class SarifLayoutScanner {
   /** In a results array: 0 after `[`, 1 after an element, 2 after a comma. */
   #resultsState = 0;
   #resultStart = -1;
+  /** Inside a result: how deep in it. Its brackets are only counted; JSON.parse of it checks them. */
+  #resultDepth = 0;
   #started = false;
   #first = true;
 
@@ -98,6 +100,34 @@ export class SarifLayoutScanner {
     const roles = this.#roles;
     const expectKey = this.#expectKey;
     while (i < n) {
+      if (this.#resultDepth > 0) {
+        // The hot loop: almost all of a large SARIF file is its results.
+        let depth = this.#resultDepth;
+        let inString = this.#inString;
+        let escaped = this.#escaped;
+        while (i < n) {
+          const byte = chunk[i] as number;
+          i += 1;
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (byte === BACKSLASH) escaped = true;
+            else if (byte === QUOTE) inString = false;
+          } else if (byte === QUOTE) inString = true;
+          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth += 1;
+          else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+            depth -= 1;
+            if (depth === 0) break;
+          }
+        }
+        this.#resultDepth = depth;
+        this.#inString = inString;
+        this.#escaped = escaped;
+        if (depth === 0) {
+          this.#results.push(this.#runIndex, this.#resultStart, base + i);
+          this.#resultsState = 1;
+        }
+        continue;
+      }
       if (this.#inString) {
         if (!this.#inKey) {
           // The hot loop: most of a SARIF file is strings (messages, snippets, code flows).
@@ -113,7 +143,6 @@ export class SarifLayoutScanner {
             }
           }
           this.#escaped = escaped;
-          if (!this.#inString) this.#valueEnded(base + i);
           continue;
         }
         const byte = chunk[i] as number;
@@ -145,7 +174,14 @@ export class SarifLayoutScanner {
       if (isWhitespace(byte)) continue;
       const depth = kinds.length;
       const role = depth === 0 ? -1 : (roles[depth - 1] as number);
-      if (role === Role.results && !this.#resultSeparator(byte)) return;
+      if (role === Role.results) {
+        if (!this.#resultSeparator(byte)) return;
+        if (byte === OPEN_OBJECT) {
+          this.#resultStart = at;
+          this.#resultDepth = 1;
+          continue;
+        }
+      }
       if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
         const kind = kinds.pop();
         roles.pop();
@@ -154,10 +190,7 @@ export class SarifLayoutScanner {
           this.#unsure = true;
           return;
         }
-        if (role === Role.results) {
-          this.#copyFrom = at;
-        }
-        this.#valueEnded(at + 1);
+        if (role === Role.results) this.#copyFrom = at;
         continue;
       }
       if (depth > 0 && kinds[depth - 1] === OPEN_OBJECT) {
@@ -208,7 +241,6 @@ export class SarifLayoutScanner {
             this.#resultsState = 0;
           }
         }
-        if (role === Role.results) this.#resultStart = at;
         this.#keyHit = false;
         kinds.push(byte);
         roles.push(childRole);
@@ -245,18 +277,13 @@ export class SarifLayoutScanner {
     return false;
   }
 
-  /** A string or container ended just before `after`: a result, when its parent is `results`. */
-  #valueEnded(after: number): void {
-    const roles = this.#roles;
-    if (roles[roles.length - 1] === Role.results && this.#resultStart >= 0) {
-      this.#results.push(this.#runIndex, this.#resultStart, after);
-      this.#resultStart = -1;
-      this.#resultsState = 1;
-    }
-  }
-
   end(): SarifLayout {
-    const complete = this.#started && this.#kinds.length === 0 && !this.#inString && !this.#escaped;
+    const complete =
+      this.#started &&
+      this.#kinds.length === 0 &&
+      this.#resultDepth === 0 &&
+      !this.#inString &&
+      !this.#escaped;
     return {
       skeleton: Buffer.concat(this.#skeleton),
       results: this.#results,

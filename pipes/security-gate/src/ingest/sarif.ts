@@ -44,24 +44,38 @@ const artifactLocation = z.looseObject({
   index: z.number().optional(),
 });
 type ArtifactLocation = z.infer<typeof artifactLocation>;
-const result = z.looseObject({
+// A result is checked as a plain (stripping) object: 100,000 of them are checked one by one, and
+// copying each one's other fields (Semgrep's code flows) would cost more than the check; nothing
+// here reads a field the schema does not name.
+const result = z.object({
   ruleId: z.string().optional(),
   ruleIndex: z.number().optional(),
-  rule: z.looseObject({ id: z.string().optional(), index: z.number().optional() }).optional(),
+  rule: z.object({ id: z.string().optional(), index: z.number().optional() }).optional(),
   level: z.enum(SARIF_LEVELS).optional(),
   kind: z.string().optional(),
-  message,
+  message: z.object({
+    text: z.string().optional(),
+    markdown: z.string().optional(),
+    id: z.string().optional(),
+    arguments: z.array(z.string()).optional(),
+  }),
   locations: z
     .array(
-      z.looseObject({
+      z.object({
         physicalLocation: z
-          .looseObject({
-            artifactLocation: artifactLocation.optional(),
+          .object({
+            artifactLocation: z
+              .object({
+                uri: z.string().optional(),
+                uriBaseId: z.string().optional(),
+                index: z.number().optional(),
+              })
+              .optional(),
             region: z
-              .looseObject({
+              .object({
                 startLine: z.number().optional(),
                 endLine: z.number().optional(),
-                snippet: z.looseObject({ text: z.string().optional() }).optional(),
+                snippet: z.object({ text: z.string().optional() }).optional(),
               })
               .optional(),
           })
@@ -69,9 +83,14 @@ const result = z.looseObject({
       }),
     )
     .optional(),
-  suppressions: z.array(z.looseObject({ status: z.string().optional() })).optional(),
+  suppressions: z.array(z.object({ status: z.string().optional() })).optional(),
   baselineState: z.string().optional(),
-  properties: propertyBag.optional(),
+  properties: z
+    .object({
+      "security-severity": z.union([z.string(), z.number()]).optional(),
+      tags: z.array(z.unknown()).optional(),
+    })
+    .optional(),
 });
 type Result = z.infer<typeof result>;
 const run = z.looseObject({
