@@ -19,6 +19,8 @@ function toPosix(text: string): string {
 
 /** A `file:` URI or a percent-encoded relative URI reference (SARIF artifact locations) as a path. */
 export function pathFromUri(uri: string): string {
+  // Most URIs are plain relative paths: nothing to decode, no separators to turn.
+  if (!uri.includes("%") && !uri.includes("\\") && !/^file:/i.test(uri)) return uri;
   if (/^file:\/\//i.test(uri)) {
     try {
       return toPosix(fileURLToPath(uri));
@@ -44,11 +46,16 @@ export function isOutsideRepository(file: string): boolean {
   return isAbsolute(file) || file === ".." || file.startsWith("../");
 }
 
+const NOT_NORMAL = /^$|^\/|^[A-Za-z]:|\\|\/\/|(^|\/)\.\.?(\/|$)|^\s|\s$/;
+
 /**
  * The repository-relative POSIX path of a path a tool reported. Absolute paths outside the clone stay
  * absolute: they cannot be made relative, and `isOutsideRepository` lets the caller warn about them.
  */
 export function repositoryPath(reported: string, context: PathContext): string {
+  // A relative path that is already normal (no "." or ".." segment, no "//", no "\\", no
+  // surrounding space) from the repository root is its own repository path.
+  if ((context.baseDir === "." || context.baseDir === "") && !NOT_NORMAL.test(reported)) return reported;
   const file = toPosix(reported.trim());
   const root = posix.normalize(toPosix(context.repoRoot)).replace(/\/+$/, "");
   if (isAbsolute(file)) {

@@ -12,6 +12,9 @@ export interface SourceLines {
 
 export const noSourceLines: SourceLines = { read: () => undefined };
 
+/** Paths the shortcut in linesOf does not take: absolute, with "." or ".." segments, or "//". */
+const NOT_PLAIN = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
+
 /** Larger files are not read for fingerprints (minified bundles, lock files): the message is used instead. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -43,6 +46,12 @@ export function sourceLinesUnder(root: string): SourceLines {
 
   const linesOf = (file: string): string[] | undefined => {
     if (cache.has(file)) return cache.get(file);
+    // A plain relative path whose first folder the clone does not have (a report from another
+    // checkout, module folders not checked out): known absent without resolving it.
+    if (!NOT_PLAIN.test(file)) {
+      const slash = file.indexOf("/");
+      if (slash > 0 && !entriesOf(absoluteRoot)?.has(file.slice(0, slash))) return undefined;
+    }
     let lines: string[] | undefined;
     const absolute = path.resolve(absoluteRoot, file);
     if (
