@@ -254,30 +254,33 @@ export function complianceReport(
       controls: finding.controls.length > 0 ? finding.controls : controlsFor(finding, mapping),
     }))
     .sort((a, b) => compareText(a.finding.fingerprint, b.finding.fingerprint));
-  // One pass over the findings for all frameworks. Findings of one rule share their list of
-  // controls (controlsFor), so a control is found by its ControlRef object, once per object.
+  // One pass over the findings for all frameworks; a list of controls is looked up once.
   const reported = new Map<Framework, Map<string, ControlTally>>(
     frameworks.map((framework) => [
       framework,
       new Map(coveredControls(mapping, framework, tools).map((control) => [control, { failing: [] }])),
     ]),
   );
-  const ignored: ControlTally = { failing: [] };
-  const tallies = new Map<ControlRef, ControlTally>();
+  /** The tallies of a list of controls (findings of one rule share theirs: a few dozen lists). */
+  const talliesOf = new Map<readonly ControlRef[], ControlTally[]>();
+  const tallyOf = (ref: ControlRef): ControlTally | undefined => {
+    const ofFramework = reported.get(ref.framework);
+    if (ofFramework === undefined) return undefined;
+    let tally = ofFramework.get(ref.control);
+    if (tally === undefined) {
+      tally = { failing: [] };
+      ofFramework.set(ref.control, tally);
+    }
+    return tally;
+  };
   for (const { finding, controls } of touched) {
-    const fails = failsControls(finding);
-    for (const ref of controls) {
-      let tally = tallies.get(ref);
-      if (tally === undefined) {
-        const ofFramework = reported.get(ref.framework);
-        tally = ofFramework?.get(ref.control);
-        if (tally === undefined) {
-          tally = ofFramework ? { failing: [] } : ignored;
-          ofFramework?.set(ref.control, tally);
-        }
-        tallies.set(ref, tally);
-      }
-      if (!fails || tally === ignored) continue;
+    let tallies = talliesOf.get(controls);
+    if (tallies === undefined) {
+      tallies = controls.map(tallyOf).filter((tally): tally is ControlTally => tally !== undefined);
+      talliesOf.set(controls, tallies);
+    }
+    if (!failsControls(finding)) continue;
+    for (const tally of tallies) {
       const list = tally.failing;
       // The same finding twice in a row (its controls listed twice) counts once.
       if (list[list.length - 1] !== finding.fingerprint) list.push(finding.fingerprint);
