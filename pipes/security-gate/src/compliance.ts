@@ -226,6 +226,34 @@ export interface ComplianceOptions {
   tools?: readonly string[];
 }
 
+/** The value of a lowercase hex digit's character code; -1 for any other character. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * `items` in fingerprint order (code units). Fingerprints are hex digests, so they are first spread
+ * over 4,096 buckets by their first three digits (hex digits sort as their characters do), then
+ * each bucket is sorted: a third of the comparisons of one sort of 100,000. Any other text is
+ * sorted the plain way.
+ */
+function byFingerprint<T extends { finding: { fingerprint: string } }>(items: T[]): T[] {
+  const compare = (a: T, b: T) => compareText(a.finding.fingerprint, b.finding.fingerprint);
+  const buckets: T[][] = Array.from({ length: 4096 }, () => []);
+  for (const item of items) {
+    const { fingerprint } = item.finding;
+    // charCodeAt past the end is NaN, which is no hex digit either.
+    const first = hexValue(fingerprint.charCodeAt(0));
+    const second = hexValue(fingerprint.charCodeAt(1));
+    const third = hexValue(fingerprint.charCodeAt(2));
+    if (first < 0 || second < 0 || third < 0) return items.sort(compare);
+    buckets[(first << 8) | (second << 4) | third]?.push(item);
+  }
+  return buckets.flatMap((bucket) => (bucket.length > 1 ? bucket.sort(compare) : bucket));
+}
+
 /** A control's failing findings (fingerprints, sorted), as the report is built. */
 interface ControlTally {
   failing: string[];
@@ -248,12 +276,12 @@ export function complianceReport(
   // decide() has already put each finding's controls on it; map only those that have none yet.
   // In fingerprint order, so each control's list of failing findings comes out sorted: one sort of
   // the findings rather than one per control (100,000 findings touch each control by thousands).
-  const touched = findings
-    .map((finding) => ({
+  const touched = byFingerprint(
+    findings.map((finding) => ({
       finding,
       controls: finding.controls.length > 0 ? finding.controls : controlsFor(finding, mapping),
-    }))
-    .sort((a, b) => compareText(a.finding.fingerprint, b.finding.fingerprint));
+    })),
+  );
   // One pass over the findings for all frameworks; a list of controls is looked up once.
   const reported = new Map<Framework, Map<string, ControlTally>>(
     frameworks.map((framework) => [

@@ -229,7 +229,7 @@ function sarifResultJson(input: SarifResultInput, ruleIndex: number): string {
   let json = `{"ruleId":${JSON.stringify(rule.id)},"ruleIndex":${ruleIndex}`;
   if (input.level !== undefined) json += `,"level":${JSON.stringify(input.level)}`;
   json += `,"message":{"text":${JSON.stringify(input.message || rule.shortDescription || rule.id)}}`;
-  if (input.location) json += `,"locations":[${JSON.stringify(location(input.location))}]`;
+  if (input.location) json += `,"locations":[${locationJson(input.location)}]`;
   if (input.partialFingerprints)
     json += `,"partialFingerprints":${JSON.stringify(input.partialFingerprints)}`;
   if (input.baselineState) json += `,"baselineState":${JSON.stringify(input.baselineState)}`;
@@ -324,6 +324,17 @@ function location(input: NonNullable<SarifResultInput["location"]>): SarifLocati
       ...(region ? { region } : {}),
     },
   };
+}
+
+/** `JSON.stringify(location(input))`, without building the object first. */
+function locationJson(input: NonNullable<SarifResultInput["location"]>): string {
+  const startLine = positiveLine(input.startLine);
+  const endLine = positiveLine(input.endLine);
+  const region =
+    startLine === undefined
+      ? ""
+      : `,"region":{"startLine":${startLine}${endLine !== undefined ? `,"endLine":${Math.max(startLine, endLine)}` : ""}}`;
+  return `{"physicalLocation":{"artifactLocation":{"uri":${JSON.stringify(relativeUri(input.path))},"uriBaseId":${JSON.stringify(SRCROOT)}}${region}}}`;
 }
 
 /** Lines are 1-based in SARIF (§3.30.5); tools sometimes report 0 for "whole file". */
