@@ -105,14 +105,33 @@ export class SarifLayoutScanner {
         let depth = this.#resultDepth;
         let inString = this.#inString;
         let escaped = this.#escaped;
-        while (i < n) {
+        scan: while (i < n) {
+          if (inString) {
+            if (escaped) {
+              escaped = false;
+              i += 1;
+              continue;
+            }
+            // To the string's end: only a quote or a backslash (and the byte it escapes) matter.
+            for (;;) {
+              if (i >= n) break scan;
+              const byte = chunk[i] as number;
+              i += 1;
+              if (byte === QUOTE) break;
+              if (byte === BACKSLASH) {
+                if (i >= n) {
+                  escaped = true;
+                  break scan;
+                }
+                i += 1;
+              }
+            }
+            inString = false;
+            continue;
+          }
           const byte = chunk[i] as number;
           i += 1;
-          if (inString) {
-            if (escaped) escaped = false;
-            else if (byte === BACKSLASH) escaped = true;
-            else if (byte === QUOTE) inString = false;
-          } else if (byte === QUOTE) inString = true;
+          if (byte === QUOTE) inString = true;
           else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth += 1;
           else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
             depth -= 1;
