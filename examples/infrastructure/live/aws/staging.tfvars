@@ -1,0 +1,2 @@
+environment = "staging"
+region      = "eu-central-1"
