@@ -1,29 +1,18 @@
 /**
  * Tags (AWS `tags_all`/`tags`, Azure `tags`) and labels (Google `labels`) of the planned resources,
- * by address, from plan JSONs (`terraform show -json`, https://developer.hashicorp.com/terraform/internals/json-format).
- * Only these fields are read; the rest of the plan is left to multicloud-plan's @pipes/terraform.
+ * by address, from the plan JSONs multicloud-plan writes (read with @pipes/terraform's
+ * `readPlanFile`). The example layers stand for cloud resources with `terraform_data`, whose
+ * attributes sit under `input`: their tags are read from there too.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "@pipes/core";
+import type { PlanJson } from "@pipes/terraform";
+import { readPlanFile } from "@pipes/terraform";
 import { z } from "zod";
 import type { ResourceTags } from "./costs.ts";
 
-const labels = z.record(z.string(), z.unknown()).nullish();
-const planTagsSchema = z.looseObject({
-  resource_changes: z
-    .array(
-      z.looseObject({
-        address: z.string(),
-        change: z.looseObject({
-          after: z
-            .union([z.looseObject({ tags_all: labels, tags: labels, labels: labels }), z.null()])
-            .optional(),
-        }),
-      }),
-    )
-    .default([]),
-});
+const tagMap = z.record(z.string(), z.unknown()).nullish().catch(undefined);
+const attributes = z.looseObject({ tags_all: tagMap, tags: tagMap, labels: tagMap });
+const after = attributes.extend({ input: attributes.nullish().catch(undefined) });
 
 function strings(record: Record<string, unknown> | null | undefined): Record<string, string> {
   return Object.fromEntries(
@@ -31,17 +20,17 @@ function strings(record: Record<string, unknown> | null | undefined): Record<str
   );
 }
 
-export function planTags(json: unknown, file: string): Map<string, Record<string, string>> {
-  const parsed = planTagsSchema.safeParse(json);
-  if (!parsed.success)
-    throw new InputError(
-      `${file} is not a plan JSON (terraform show -json): ${parsed.error.issues[0]?.message}`,
-    );
+function tagsOf(value: z.output<typeof attributes> | null | undefined): Record<string, string> {
+  return { ...strings(value?.labels), ...strings(value?.tags), ...strings(value?.tags_all) };
+}
+
+/** Address → tags of every resource the plan creates or keeps (a deleted resource has no `after`). */
+export function planTags(plan: PlanJson): Map<string, Record<string, string>> {
   const tags = new Map<string, Record<string, string>>();
-  for (const change of parsed.data.resource_changes) {
-    const after = change.change.after;
-    if (!after) continue;
-    const found = { ...strings(after.labels), ...strings(after.tags), ...strings(after.tags_all) };
+  for (const change of plan.resource_changes ?? []) {
+    const parsed = after.safeParse(change.change.after);
+    if (!parsed.success) continue;
+    const found = { ...tagsOf(parsed.data.input), ...tagsOf(parsed.data) };
     if (Object.keys(found).length) tags.set(change.address, found);
   }
   return tags;
@@ -50,16 +39,8 @@ export function planTags(json: unknown, file: string): Map<string, Record<string
 export async function readPlanTags(files: readonly string[], cloneDir: string): Promise<ResourceTags> {
   const all = new Map<string, Record<string, string>>();
   for (const file of files) {
-    const full = path.resolve(cloneDir, file);
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(full, "utf8"));
-    } catch (error) {
-      throw new InputError(
-        `PLAN_FILES: ${file} cannot be read as JSON: ${error instanceof Error ? error.message : error}`,
-      );
-    }
-    for (const [address, tags] of planTags(json, file)) all.set(address, tags);
+    const plan = await readPlanFile(path.resolve(cloneDir, file));
+    for (const [address, tags] of planTags(plan)) all.set(address, tags);
   }
   return all;
 }
