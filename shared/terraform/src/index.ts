@@ -14,6 +14,7 @@ export {
   type ResourceChange,
   readPlanFile,
   redact,
+  redactChange,
   SENSITIVE,
 } from "./plan.ts";
 export {

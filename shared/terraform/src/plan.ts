@@ -124,6 +124,54 @@ export function redact(value: unknown, sensitive: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, marks[key])]));
 }
 
+/** Every scalar that `sensitive` marks in `value`, to find the same secret where Terraform forgot the mark. */
+function sensitiveScalars(value: unknown, sensitive: unknown, into: Set<unknown>): Set<unknown> {
+  if (value === null || value === undefined || sensitive === undefined || sensitive === false) return into;
+  if (typeof value !== "object") {
+    if (sensitive === true && value !== "" && typeof value !== "boolean") into.add(value);
+    return into;
+  }
+  const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, item] of entries) {
+    const mark =
+      sensitive === true
+        ? true
+        : sensitive !== null && typeof sensitive === "object"
+          ? (sensitive as Record<string | number, unknown>)[key]
+          : undefined;
+    sensitiveScalars(item, mark, into);
+  }
+  return into;
+}
+
+function redactKnown(value: unknown, secrets: Set<unknown>): unknown {
+  if (value === null || typeof value !== "object") return secrets.has(value) ? SENSITIVE : value;
+  if (Array.isArray(value)) return value.map((item) => redactKnown(item, secrets));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactKnown(item, secrets)]));
+}
+
+/**
+ * The before and after values of one change with what Terraform marks sensitive redacted, and the
+ * same secret values redacted wherever else they appear in the change: Terraform does not always
+ * carry the mark along (`terraform_data.output` holds a sensitive `input` unmarked in `before`).
+ */
+export function redactChange(
+  before: unknown,
+  beforeSensitive: unknown,
+  after: unknown,
+  afterSensitive: unknown,
+): { before: unknown; after: unknown } {
+  const secrets = sensitiveScalars(
+    after,
+    afterSensitive,
+    sensitiveScalars(before, beforeSensitive, new Set()),
+  );
+  return {
+    before: redactKnown(redact(before, beforeSensitive), secrets),
+    after: redactKnown(redact(after, afterSensitive), secrets),
+  };
+}
+
 export interface ResourceChange {
   address: string;
   type: string;
@@ -137,6 +185,8 @@ export interface ResourceChange {
   replacePaths?: string[];
   /** The planned values, sensitive parts redacted; undefined for deletes. */
   after?: unknown;
+  /** The values before, sensitive parts redacted; only for deletes and replaces (what goes away). */
+  before?: unknown;
 }
 
 export interface PlanAnalysis {
@@ -189,6 +239,12 @@ export function analyzePlan(plan: PlanJson): PlanAnalysis {
     byProvider[provider] ??= emptyCounts();
     byProvider[provider][action] += 1;
     if (action === "no-op") continue;
+    const values = redactChange(
+      rc.change.before,
+      rc.change.before_sensitive,
+      rc.change.after,
+      rc.change.after_sensitive,
+    );
     const change: ResourceChange = {
       address: rc.address,
       type: rc.type,
@@ -199,9 +255,10 @@ export function analyzePlan(plan: PlanJson): PlanAnalysis {
       ...(rc.change.replace_paths === undefined
         ? {}
         : { replacePaths: rc.change.replace_paths.map(pathText) }),
-      ...(action === "delete" || rc.change.after === undefined
-        ? {}
-        : { after: redact(rc.change.after, rc.change.after_sensitive) }),
+      ...(action === "delete" || rc.change.after === undefined ? {} : { after: values.after }),
+      ...((action === "delete" || action === "replace") && rc.change.before != null
+        ? { before: values.before }
+        : {}),
     };
     changes.push(change);
   }

@@ -196,9 +196,8 @@ export async function inGroup<T>(log: Logger, name: string, work: (log: Logger) 
   try {
     return await work(own);
   } finally {
-    await log.group(name, async () => {
+    await log.group(`${name}, ${((Date.now() - started) / 1000).toFixed(1)}s`, async () => {
       for (const line of lines) log.output(line);
     });
-    log.debug(`${name}: ${Date.now() - started} ms`);
   }
 }

@@ -98,6 +98,9 @@ describe("plan analysis of our own terraform and tofu runs", () => {
       actionReason: "delete_because_count_index",
     });
     expect(cache?.after).toBeUndefined();
+    expect(cache?.before).toMatchObject({ input: { resource_type: "aws_elasticache_cluster" } });
+    const database = analysis.replaced[0];
+    expect(database?.before).toMatchObject({ input: { password: SENSITIVE } });
     expect(countsText(analysis.counts)).toBe("1 to delete, 1 to replace");
   });
 
