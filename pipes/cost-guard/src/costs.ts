@@ -81,12 +81,23 @@ export function splitAmount(amount: Decimal, weights: readonly Decimal[]): Decim
 function shareWeights(
   rule: ShareRule,
   tenants: readonly string[],
-  direct: readonly DirectLine[],
+  directCost: ReadonlyMap<string, { current: Decimal; past: Decimal }>,
   side: "current" | "past",
 ): Decimal[] {
   if (rule.split === "even") return tenants.map(() => new Decimal(1));
   if (rule.split === "weights") return tenants.map((t) => new Decimal(rule.weights?.[t] ?? 0));
-  return tenants.map((t) => sumMoney(direct.filter((l) => l.tenant === t && !l.rule).map((l) => l[side])));
+  return tenants.map((t) => directCost.get(t)?.[side] ?? ZERO);
+}
+
+/** Each tenant's cost of the resources that are not shared: the weights of a proportional split. */
+function directCosts(direct: readonly DirectLine[]): Map<string, { current: Decimal; past: Decimal }> {
+  const totals = new Map<string, { current: Decimal; past: Decimal }>();
+  for (const line of direct) {
+    if (line.rule || line.tenant === undefined) continue;
+    const total = totals.get(line.tenant) ?? { current: ZERO, past: ZERO };
+    totals.set(line.tenant, { current: total.current.plus(line.current), past: total.past.plus(line.past) });
+  }
+  return totals;
 }
 
 export interface CostTableInput {
@@ -138,6 +149,7 @@ export function costTable({ reports, config, tags, environment }: CostTableInput
   const tenantsWithCost = [
     ...new Set(direct.filter((l) => l.tenant && !l.rule).map((l) => l.tenant as string)),
   ].sort();
+  const totals = directCosts(direct);
   const lines: CostLine[] = [];
   for (const line of direct) {
     const { rule, ...plain } = line;
@@ -151,8 +163,8 @@ export function costTable({ reports, config, tags, environment }: CostTableInput
       lines.push(plain);
       continue;
     }
-    const current = splitAmount(line.current, shareWeights(rule, tenants, direct, "current"));
-    const past = splitAmount(line.past, shareWeights(rule, tenants, direct, "past"));
+    const current = splitAmount(line.current, shareWeights(rule, tenants, totals, "current"));
+    const past = splitAmount(line.past, shareWeights(rule, tenants, totals, "past"));
     tenants.forEach((tenant, i) => {
       lines.push({ ...plain, tenant, shared: true, current: current[i] ?? ZERO, past: past[i] ?? ZERO });
     });
@@ -183,7 +195,11 @@ export interface TenantCost extends CostSum {
 /** Cost per tenant (sorted by name), the untagged cost last. */
 export function tenantCosts(lines: readonly CostLine[]): TenantCost[] {
   const groups = new Map<string | undefined, CostLine[]>();
-  for (const line of lines) groups.set(line.tenant, [...(groups.get(line.tenant) ?? []), line]);
+  for (const line of lines) {
+    const group = groups.get(line.tenant);
+    if (group) group.push(line);
+    else groups.set(line.tenant, [line]);
+  }
   const keys = [...groups.keys()].sort((a, b) =>
     a === undefined ? 1 : b === undefined ? -1 : a.localeCompare(b),
   );
@@ -205,9 +221,15 @@ export interface ProjectSum extends CostSum {
 }
 
 export function projectCosts(lines: readonly CostLine[]): ProjectSum[] {
-  const names = [...new Set(lines.map((l) => l.project))];
-  return names.map((project) => {
-    const group = lines.filter((l) => l.project === project);
-    return { project, environment: group[0]?.environment, ...sumLines(group) };
-  });
+  const groups = new Map<string, CostLine[]>();
+  for (const line of lines) {
+    const group = groups.get(line.project);
+    if (group) group.push(line);
+    else groups.set(line.project, [line]);
+  }
+  return [...groups].map(([project, group]) => ({
+    project,
+    environment: group[0]?.environment,
+    ...sumLines(group),
+  }));
 }
