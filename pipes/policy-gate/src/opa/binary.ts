@@ -12,6 +12,12 @@ import { policyError } from "./opa-errors.ts";
 
 export const OPA_VERSION = "1.22.4";
 
+/**
+ * Unit tests are not policies: they may call Conftest's own built-ins (parse_config, ...), which
+ * OPA lacks, and Conftest itself never evaluates them as policies.
+ */
+export const IGNORE_TESTS = ["--ignore", "*_test.rego"];
+
 /** The flags that load policies, data and bundles, shared by `opa eval`, `opa build` and `opa test`. */
 export function loadArgs(load: PolicyLoad): string[] {
   const args: string[] = [];
@@ -39,6 +45,7 @@ export function opaEvalCommand(
       "eval",
       "--format",
       "json",
+      ...IGNORE_TESTS,
       ...loadArgs(load),
       "--data",
       files.entry,

@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { type Logger, runTool } from "@pipes/core";
-import { OPA_VERSION } from "./binary.ts";
+import { IGNORE_TESTS, OPA_VERSION } from "./binary.ts";
 import { ENTRY_POINT, type EntryInput, type EntryResults, entryModule, type RuleQuery } from "./entry.ts";
 import type { Evaluation, PolicyLoad } from "./evaluator.ts";
 import { policyError } from "./opa-errors.ts";
@@ -58,6 +58,7 @@ async function compileWasm(
         "wasm",
         "-e",
         ENTRY_POINT,
+        ...IGNORE_TESTS,
         ...v0,
         "-o",
         bundle,
