@@ -22,6 +22,8 @@ export interface ResourceShape {
   name?: string;
   /** Tags or labels, whichever the resource has. */
   tags?: Record<string, unknown>;
+  /** False for a type without tags or labels at all (a Google network): required keys do not apply. */
+  taggable: boolean;
   region?: string;
 }
 
@@ -41,14 +43,25 @@ export function resourceShape(change: ResourceChange): ResourceShape {
     : isRecord(attributes.labels)
       ? attributes.labels
       : undefined;
+  // A zone names its region: `us-central1-a` is in `us-central1` (Google), `eu-west-1a` in `eu-west-1`.
+  const zoneRegion = known(attributes.zone)
+    ? attributes.zone.replace(/-[a-z]$/, "")
+    : known(attributes.availability_zone)
+      ? attributes.availability_zone.replace(/[a-z]$/, "")
+      : undefined;
   const region = known(attributes.region)
     ? attributes.region
     : known(attributes.location)
       ? attributes.location
-      : undefined;
+      : zoneRegion;
+  // The resource's own name: `name` in most types, `bucket` (S3), `identifier` (RDS).
+  const name = [attributes.name, attributes.bucket, attributes.identifier].find(known);
+  // Real providers put `tags`/`labels` in every planned object of a taggable type, null when unset.
+  const taggable = change.type === "terraform_data" || "tags" in attributes || "labels" in attributes;
   return {
     kind,
-    ...(known(attributes.name) ? { name: attributes.name } : {}),
+    taggable,
+    ...(name ? { name } : {}),
     ...(tags ? { tags } : {}),
     ...(region ? { region } : {}),
   };
@@ -69,7 +82,7 @@ export function validatePlan(
     const shape = resourceShape(change);
     // A resource with neither tags, region nor name is not a cloud resource the rules are about.
     if (!shape.tags && !shape.region && !shape.name) continue;
-    if (rules.required_tags.length > 0) {
+    if (rules.required_tags.length > 0 && shape.taggable) {
       const missing = rules.required_tags.filter((key) => {
         const value = shape.tags?.[key];
         return value === undefined || value === null || value === "";
