@@ -59,6 +59,8 @@ setup() {
   install_python_tool semgrep "$SEMGREP_VERSION"
   install_python_tool moto "$MOTO_VERSION" moto_server "[server]" # AWS APIs for the tests (S3, STS, KMS, DynamoDB)
   bash docker/go-tools.sh >/dev/null
+  bash docker/go-tools.sh --iac >/dev/null # terraform, tofu, opa, conftest on the host for the integration tests
+  bash docker/providers/build.sh >/dev/null # the simulation providers (filesystem mirror) of the example layers
   eval "$(bash docker/go-tools.sh --env)"
   bash docker/engine.sh start
   eval "$(bash docker/engine.sh env)"

@@ -8,7 +8,11 @@
  *
  *   npm run bench                  (builds first: turbo run build)
  *   npm run bench -- --profile     also profiles one gate run (node --cpu-prof): where the time goes
- *   npm run bench -- --only gate   one section only: `images` (1.) or `gate` (2.)
+ *  3. multicloud-plan analysing a 10,000-resource plan JSON made by a real terraform run, beside
+ *     `terraform show -json` of the same plan;
+ *  4. cost-guard over an Infracost breakdown of 2,000 projects.
+ *
+ *   npm run bench -- --only gate   one section only: `images` (1.), `gate` (2.), `plan` (3.), `cost` (4.)
  *
  * Section 1 needs a container engine (eval "$(bash docker/engine.sh env)"), and is skipped without.
  * Inputs are generated into a temporary folder and removed at the end.
@@ -18,6 +22,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { containerEngine } from "../container/engine.ts";
+import { benchCostGuard, type CostGuardFigures } from "./cost-guard.ts";
 import { type ProfileSummary, summarizeProfile } from "./cpu-profile.ts";
 import {
   benchGateVsMultitool,
@@ -27,6 +32,7 @@ import {
   RUNS,
   type SubjectFigures,
 } from "./gate-vs-multitool.ts";
+import { benchMulticloudPlan, type MulticloudPlanFigures } from "./multicloud-plan.ts";
 import { benchPipeImages, type PipeImageFigures, START_RUNS } from "./pipe-images.ts";
 import { measureProcess, peakMemorySource } from "./process-usage.ts";
 import { renderTable, type TableRow } from "./table.ts";
@@ -36,7 +42,7 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 const resultsFile = path.join(import.meta.dirname, "results/latest.json");
 const profile = process.argv.includes("--profile");
-const SECTIONS = ["images", "gate"] as const;
+const SECTIONS = ["images", "gate", "plan", "cost"] as const;
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
@@ -79,7 +85,7 @@ const engine = containerEngine();
 let images: PipeImageFigures[] = [];
 let imagesSkipped: string | undefined;
 if (!runs("images")) {
-  imagesSkipped = "--only gate";
+  imagesSkipped = `--only ${only}`;
   log(`  skipped: ${imagesSkipped}`);
 } else if (engine.available) {
   images = await benchPipeImages(repoRoot, log);
@@ -103,7 +109,7 @@ if (runs("gate")) {
     await rm(workDir, { recursive: true, force: true });
   }
 } else {
-  log("\n2. security-gate vs sarif-multitool: skipped (--only images)");
+  log(`\n2. security-gate vs sarif-multitool: skipped (--only ${only})`);
 }
 
 /** One more gate run under `node --cpu-prof`, summarized. */
@@ -215,6 +221,49 @@ function gateRows({ gate, multitool, inputs }: GateVsMultitool): { time: number;
   return { time: timeRatio, memory: memoryRatio };
 }
 
+let planning: MulticloudPlanFigures | undefined;
+if (runs("plan")) {
+  log("\n3. multicloud-plan: analysis of a 10,000-resource plan beside terraform show -json");
+  planning = await benchMulticloudPlan({ repoRoot, resources: 10_000 });
+  const mib = (n: number) => `${n.toFixed(0)} MiB`;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  rows.push(
+    {
+      figure: `plan JSON of ${planning.resources.toLocaleString("en")} resources (terraform plan ${s(planning.planMs)})`,
+      value: `${planning.planJsonMiB.toFixed(1)} MiB`,
+    },
+    {
+      figure: "multicloud-plan analysis: wall / peak",
+      value: `${s(planning.analysis.wallMs)} / ${mib(planning.analysis.peakRssMiB)}`,
+    },
+    {
+      figure: "terraform show -json: wall / peak",
+      value: `${s(planning.showJson.wallMs)} / ${mib(planning.showJson.peakRssMiB)}`,
+    },
+    {
+      figure: "analysis time ÷ terraform show -json time",
+      value: (planning.analysis.wallMs / planning.showJson.wallMs).toFixed(2),
+    },
+  );
+  if (planning.counted !== planning.resources || planning.analysis.exitCode !== 0) process.exitCode = 1;
+}
+
+let costing: CostGuardFigures | undefined;
+if (runs("cost")) {
+  log("\n4. cost-guard over a large Infracost breakdown");
+  const workDir = await mkdtemp(path.join(tmpdir(), "bench-cost-"));
+  try {
+    costing = await benchCostGuard({ repoRoot, fixturesDir, workDir, log });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  rows.push({
+    figure: `cost-guard: ${costing.projects.toLocaleString("en")} projects, ${costing.resources.toLocaleString("en")} resources (${costing.inputMB.toFixed(1)} MB): wall / peak`,
+    value: `${(costing.wallMs / 1000).toFixed(2)} s / ${costing.peakRssMiB.toFixed(0)} MiB`,
+  });
+  if (costing.exitCode > 1) process.exitCode = 1;
+}
+
 const durationS = (performance.now() - started) / 1000;
 const results = {
   generatedBy: "npm run bench (test/bench/run.ts)",
@@ -222,8 +271,10 @@ const results = {
   durationS,
   machine,
   pipeImages: imagesSkipped ? { skipped: imagesSkipped } : images,
-  gateVsMultitool: gating ? { ...gating, targets: GATE_TARGETS, ratios } : { skipped: "--only images" },
+  gateVsMultitool: gating ? { ...gating, targets: GATE_TARGETS, ratios } : { skipped: `--only ${only}` },
   ...(hotspots ? { gateProfile: hotspots } : {}),
+  multicloudPlan: planning ?? { skipped: `--only ${only}` },
+  costGuard: costing ?? { skipped: `--only ${only}` },
 };
 await mkdir(path.dirname(resultsFile), { recursive: true });
 await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
