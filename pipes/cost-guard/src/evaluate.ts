@@ -2,9 +2,11 @@
  * One run: read the inputs, build the cost table, judge budgets and anomalies, ask Bitbucket for
  * approvals only when one is required, and record this run in the cost history.
  */
+
 import path from "node:path";
 import { pullRequestFromContext, pullRequestParticipants } from "@pipes/bitbucket";
-import { type BitbucketContext, type Env, errorMessage, InputError, type Logger } from "@pipes/core";
+import { type BitbucketContext, type Env, errorMessage, type Logger } from "@pipes/core";
+import { openStore } from "@pipes/storage";
 import { type AnomalyResult, type CostRecord, detectAnomaly } from "./anomaly.ts";
 import { approvalStatus } from "./approvals.ts";
 import { bitbucketClient } from "./bitbucket.ts";
@@ -110,14 +112,12 @@ export async function evaluate({
   return result;
 }
 
-/** HISTORY_STORE opened through @pipes/storage (when that package is in the build). */
-export async function openHistory(vars: Variables): Promise<HistoryStore | undefined> {
+/** HISTORY_STORE opened through @pipes/storage: a folder, file:// or s3:// (the store state-guard uses). */
+export async function openHistory(
+  vars: Variables,
+  env: Env,
+  cloneDir: string,
+): Promise<HistoryStore | undefined> {
   if (!vars.HISTORY_STORE) return undefined;
-  throw new InputError(
-    "HISTORY_STORE is set, but this build of cost-guard has no @pipes/storage yet: the cost history cannot be kept.",
-    {
-      suggestion:
-        "Unset HISTORY_STORE for now; anomaly detection needs a cost-guard built with @pipes/storage.",
-    },
-  );
+  return openStore(vars.HISTORY_STORE, { env, cwd: cloneDir, variable: "HISTORY_STORE" });
 }

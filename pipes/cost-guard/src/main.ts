@@ -15,7 +15,7 @@ await runPipe({
   version: pkg.version,
   variables,
   async run({ variables: vars, context, log, env }) {
-    const history = await openHistory(vars);
+    const history = await openHistory(vars, env, context.cloneDir);
     const result = await evaluate({ vars, context, env, log, now: new Date(), history });
     for (const reason of result.reasons) log.info(`${reason.verdict}: ${reason.message}`);
     await publishResult({ result, vars, context, env, log, version: pkg.version });
