@@ -44,7 +44,7 @@ export const variables = defineVariables({
   }),
   HISTORY_STORE: v.string({
     description:
-      "Where the cost history for anomaly detection is kept: a folder (relative to the clone), or s3://, azblob://, gs:// URL. Empty: no history, no anomaly detection.",
+      "Where the cost history for anomaly detection is kept: a folder (relative to the clone), or an s3:// URL (@pipes/storage). Empty: no history, no anomaly detection.",
     optional: true,
     example: "s3://finops-history/cost-guard",
   }),
