@@ -10,9 +10,10 @@
  *   npm run bench -- --profile     also profiles one gate run (node --cpu-prof): where the time goes
  *  3. multicloud-plan analysing a 10,000-resource plan JSON made by a real terraform run, beside
  *     `terraform show -json` of the same plan;
- *  4. cost-guard over an Infracost breakdown of 2,000 projects.
+ *  4. cost-guard over an Infracost breakdown of 2,000 projects;
+ *  5. policy-gate: 100 policies over a 5,000-resource plan (real terraform), beside conftest.
  *
- *   npm run bench -- --only gate   one section only: `images` (1.), `gate` (2.), `plan` (3.), `cost` (4.)
+ *   npm run bench -- --only gate   one section only: `images` (1.), `gate` (2.), `plan` (3.), `cost` (4.), `policy` (5.)
  *
  * Section 1 needs a container engine (eval "$(bash docker/engine.sh env)"), and is skipped without.
  * Inputs are generated into a temporary folder and removed at the end.
@@ -34,6 +35,7 @@ import {
 } from "./gate-vs-multitool.ts";
 import { benchMulticloudPlan, type MulticloudPlanFigures } from "./multicloud-plan.ts";
 import { benchPipeImages, type PipeImageFigures, START_RUNS } from "./pipe-images.ts";
+import { benchPolicyGate, type PolicyGateFigures } from "./policy-gate.ts";
 import { measureProcess, peakMemorySource } from "./process-usage.ts";
 import { renderTable, type TableRow } from "./table.ts";
 
@@ -42,7 +44,7 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 const resultsFile = path.join(import.meta.dirname, "results/latest.json");
 const profile = process.argv.includes("--profile");
-const SECTIONS = ["images", "gate", "plan", "cost"] as const;
+const SECTIONS = ["images", "gate", "plan", "cost", "policy"] as const;
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
@@ -264,6 +266,26 @@ if (runs("cost")) {
   if (costing.exitCode > 1) process.exitCode = 1;
 }
 
+let policing: PolicyGateFigures | undefined;
+if (runs("policy")) {
+  log("\n5. policy-gate: 100 policies over a 5,000-resource plan beside conftest");
+  policing = await benchPolicyGate({ repoRoot });
+  const usage = (u: { wallMs: number; peakRssMiB: number }) =>
+    `${(u.wallMs / 1000).toFixed(2)} s / ${u.peakRssMiB.toFixed(0)} MiB`;
+  rows.push(
+    {
+      figure: `policy-gate: ${policing.policies} policies × ${policing.resources.toLocaleString("en")} resources: wall / peak`,
+      value: usage(policing.policyGate),
+    },
+    { figure: "conftest test, same policies and plan: wall / peak", value: usage(policing.conftest) },
+    {
+      figure: "policy-gate time ÷ conftest time",
+      value: (policing.policyGate.wallMs / policing.conftest.wallMs).toFixed(2),
+    },
+  );
+  if (policing.policyGate.exitCode > 1 || policing.conftest.exitCode > 1) process.exitCode = 1;
+}
+
 const durationS = (performance.now() - started) / 1000;
 const results = {
   generatedBy: "npm run bench (test/bench/run.ts)",
@@ -275,6 +297,7 @@ const results = {
   ...(hotspots ? { gateProfile: hotspots } : {}),
   multicloudPlan: planning ?? { skipped: `--only ${only}` },
   costGuard: costing ?? { skipped: `--only ${only}` },
+  policyGate: policing ?? { skipped: `--only ${only}` },
 };
 await mkdir(path.dirname(resultsFile), { recursive: true });
 await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
