@@ -1,7 +1,8 @@
 /**
  * The `opa` binary as evaluator: the entry module and all documents written to a private scratch
  * folder, then one `opa eval` over every policy path and bundle. OPA verifies bundle signatures
- * itself while loading (`--verification-key`), and fails the evaluation when one does not verify.
+ * with `opa build --bundle --verification-key` first (`opa eval` has no verification flags), and a
+ * bundle that does not verify stops the evaluation.
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -23,12 +24,6 @@ export function loadArgs(load: PolicyLoad): string[] {
   const args: string[] = [];
   for (const item of load.paths) args.push("--data", item);
   for (const bundle of load.bundles) args.push("--bundle", bundle);
-  if (load.verification) {
-    args.push("--verification-key", load.verification.keyFile);
-    if (load.verification.keyId) args.push("--verification-key-id", load.verification.keyId);
-    if (load.verification.algorithm) args.push("--signing-alg", load.verification.algorithm);
-    if (load.verification.scope) args.push("--scope", load.verification.scope);
-  }
   if (load.v0Compatible) args.push("--v0-compatible");
   return args;
 }
@@ -69,6 +64,7 @@ export async function evaluateWithOpa(
   const input = path.join(options.scratchDir, "input.json");
   await writeFile(entry, entryModule(queries));
   await writeFile(input, JSON.stringify({ documents: [...documents] } satisfies EntryInput));
+  if (load.verification && load.bundles.length > 0) await verifyBundles(load, options);
   const started = performance.now();
   const run = await runTool(opaEvalCommand(load, { entry, input }, options.timeoutMs), options.log);
   const durationMs = performance.now() - started;
@@ -83,4 +79,31 @@ export function entryValue(stdout: string, queries: number): EntryResults {
   if (!Array.isArray(value) || value.length !== queries)
     throw new Error(`opa eval returned no results for the entry query (${stdout.slice(0, 200)})`);
   return value as EntryResults;
+}
+
+/** Every bundle checked against the verification key by `opa build` (signature, files, scope). */
+export async function verifyBundles(
+  load: PolicyLoad,
+  options: { scratchDir: string; timeoutMs: number; log: Logger },
+): Promise<void> {
+  const verification = load.verification;
+  if (!verification) return;
+  for (const [index, bundle] of load.bundles.entries()) {
+    const args = ["build", "--bundle", bundle, "--verification-key", verification.keyFile];
+    if (verification.keyId) args.push("--verification-key-id", verification.keyId);
+    if (verification.algorithm) args.push("--signing-alg", verification.algorithm);
+    if (verification.scope) args.push("--scope", verification.scope);
+    args.push("-o", path.join(options.scratchDir, `verified-${index}.tar.gz`));
+    const run = await runTool(
+      {
+        tool: "opa",
+        expectedVersion: OPA_VERSION,
+        args,
+        timeoutMs: options.timeoutMs,
+        okExitCodes: [0, 1, 2],
+      },
+      options.log,
+    );
+    if (run.exitCode !== 0) throw policyError(run.stderr || run.stdout, `bundle ${bundle} did not verify`);
+  }
 }

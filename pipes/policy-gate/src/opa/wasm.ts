@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { type Logger, runTool } from "@pipes/core";
-import { IGNORE_TESTS, OPA_VERSION } from "./binary.ts";
+import { IGNORE_TESTS, OPA_VERSION, verifyBundles } from "./binary.ts";
 import { ENTRY_POINT, type EntryInput, type EntryResults, entryModule, type RuleQuery } from "./entry.ts";
 import type { Evaluation, PolicyLoad } from "./evaluator.ts";
 import { policyError } from "./opa-errors.ts";
@@ -83,30 +83,4 @@ async function compileWasm(
     await readFile(path.join(unpacked, "data.json"), "utf8").catch(() => "{}"),
   ) as object;
   return { wasm, data };
-}
-
-async function verifyBundles(
-  load: PolicyLoad,
-  options: { scratchDir: string; timeoutMs: number; log: Logger },
-): Promise<void> {
-  const verification = load.verification;
-  if (!verification) return;
-  for (const [index, bundle] of load.bundles.entries()) {
-    const args = ["build", "--bundle", bundle, "--verification-key", verification.keyFile];
-    if (verification.keyId) args.push("--verification-key-id", verification.keyId);
-    if (verification.algorithm) args.push("--signing-alg", verification.algorithm);
-    if (verification.scope) args.push("--scope", verification.scope);
-    args.push("-o", path.join(options.scratchDir, `verified-${index}.tar.gz`));
-    const run = await runTool(
-      {
-        tool: "opa",
-        expectedVersion: OPA_VERSION,
-        args,
-        timeoutMs: options.timeoutMs,
-        okExitCodes: [0, 1, 2],
-      },
-      options.log,
-    );
-    if (run.exitCode !== 0) throw policyError(run.stderr || run.stdout, `bundle ${bundle} did not verify`);
-  }
 }
