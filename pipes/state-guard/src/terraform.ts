@@ -1,0 +1,53 @@
+/** The state through its backend: `terraform|tofu init` then `state pull`, so every backend works. */
+import { mkdir } from "node:fs/promises";
+import { type Logger, runTool } from "@pipes/core";
+
+export type Binary = "terraform" | "tofu";
+export const BINARY_VERSIONS: Record<Binary, string> = { terraform: "1.13.3", tofu: "1.12.6" };
+
+export interface StateSource {
+  binary: Binary;
+  /** The root module, absolute. */
+  moduleDir: string;
+  dataDir: string;
+  backendConfig?: readonly string[];
+  workspace?: string;
+  env?: Record<string, string | undefined>;
+}
+
+function env(source: StateSource): Record<string, string | undefined> {
+  return {
+    ...source.env,
+    TF_DATA_DIR: source.dataDir,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    TF_WORKSPACE: source.workspace,
+  };
+}
+
+/** The state's exact bytes as the backend holds them. */
+export async function pullState(source: StateSource, log: Logger): Promise<Uint8Array> {
+  await mkdir(source.dataDir, { recursive: true });
+  const base = {
+    tool: source.binary,
+    expectedVersion: BINARY_VERSIONS[source.binary],
+    cwd: source.moduleDir,
+    env: env(source),
+  };
+  await runTool(
+    {
+      ...base,
+      args: [
+        "init",
+        "-input=false",
+        "-no-color",
+        "-reconfigure",
+        ...(source.backendConfig ?? []).map((item) => `-backend-config=${item}`),
+      ],
+    },
+    log,
+  );
+  // Not streamed and not logged: a state holds secrets in clear.
+  const pulled = await runTool({ ...base, args: ["state", "pull"] }, log);
+  return Buffer.from(pulled.stdout, "utf8");
+}
