@@ -4,6 +4,7 @@
  *
  *   node scripts/generate-docs.ts [--check]
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -28,6 +29,8 @@ async function update(file: string, content: string): Promise<void> {
 
 for (const name of (await readdir(path.join(root, "pipes"))).sort()) {
   const dir = path.join(root, "pipes", name);
+  // A pipe still being built (no variable schema yet) has no pipe.yml to generate.
+  if (!existsSync(path.join(dir, "src/variables.ts"))) continue;
   const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
   const { variables } = await import(pathToFileURL(path.join(dir, "src/variables.ts")).href);
   const docs = describeVariables(variables);
