@@ -9,15 +9,12 @@
  *
  * Needs terraform on PATH (eval "$(bash docker/go-tools.sh --env)").
  */
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { measureProcess, type ProcessUsage } from "./process-usage.ts";
-
-const run = promisify(execFile);
+import { planConfiguration } from "./terraform-plan.ts";
 
 export interface MulticloudPlanBenchOptions {
   repoRoot: string;
@@ -65,33 +62,18 @@ export async function benchMulticloudPlan(
   const terraform = options.terraform ?? "terraform";
   const dir = await mkdtemp(path.join(tmpdir(), "bench-multicloud-plan-"));
   try {
-    const module = path.join(dir, "module");
-    await mkdir(module);
-    await writeFile(path.join(module, "main.tf"), configuration(resources));
-    const env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: "",
-      TF_IN_AUTOMATION: "1",
-      TF_DATA_DIR: path.join(dir, "data"),
-    };
-    await run(terraform, ["init", "-input=false", "-no-color"], { cwd: module, env });
-    const planStarted = performance.now();
-    await run(
+    const { module, env, planFile, planMs } = await planConfiguration({
+      dir,
+      folder: "module",
+      configuration: configuration(resources),
       terraform,
-      ["plan", "-input=false", "-no-color", "-lock=false", "-out", path.join(dir, "plan.tfplan")],
-      {
-        cwd: module,
-        env,
-        maxBuffer: 512 * 1024 * 1024,
-      },
-    );
-    const planMs = performance.now() - planStarted;
+    });
 
     // terraform show -json, its output to a file as the pipe does (the pipe captures it, then writes).
     const planJson = path.join(dir, "plan.json");
     const showJson = await measureProcess(
       "sh",
-      ["-c", `"${terraform}" show -json "${path.join(dir, "plan.tfplan")}" > "${planJson}"`],
+      ["-c", `"${terraform}" show -json "${planFile}" > "${planJson}"`],
       { cwd: module, env, timeoutMs: 600_000 },
     );
     if (showJson.exitCode !== 0) throw new Error(`terraform show -json failed: ${showJson.outputTail}`);

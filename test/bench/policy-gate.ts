@@ -5,12 +5,13 @@
  * up to 100; both tools load the same folder.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { measureProcess, type ProcessUsage } from "./process-usage.ts";
+import { planConfiguration } from "./terraform-plan.ts";
 
 const run = promisify(execFile);
 const TYPES = ["aws_instance", "aws_s3_bucket", "aws_db_instance", "aws_security_group", "aws_ebs_volume"];
@@ -71,26 +72,12 @@ export async function benchPolicyGate(options: {
   const total = options.policies ?? 100;
   const dir = await mkdtemp(path.join(tmpdir(), "bench-policy-gate-"));
   try {
-    const module = path.join(dir, "repo");
-    await mkdir(module);
-    await writeFile(path.join(module, "main.tf"), configuration(resources));
-    const env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: "",
-      TF_IN_AUTOMATION: "1",
-      TF_DATA_DIR: path.join(dir, "data"),
-    };
-    await run("terraform", ["init", "-input=false", "-no-color"], { cwd: module, env });
-    await run(
-      "terraform",
-      ["plan", "-input=false", "-no-color", "-lock=false", "-out", path.join(dir, "plan.tfplan")],
-      {
-        cwd: module,
-        env,
-        maxBuffer: 512 * 1024 * 1024,
-      },
-    );
-    const { stdout } = await run("terraform", ["show", "-json", path.join(dir, "plan.tfplan")], {
+    const { module, env, planFile } = await planConfiguration({
+      dir,
+      folder: "repo",
+      configuration: configuration(resources),
+    });
+    const { stdout } = await run("terraform", ["show", "-json", planFile], {
       cwd: module,
       env,
       maxBuffer: 1024 * 1024 * 1024,

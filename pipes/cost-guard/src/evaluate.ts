@@ -4,12 +4,11 @@
  */
 
 import path from "node:path";
-import { pullRequestFromContext, pullRequestParticipants } from "@pipes/bitbucket";
+import { pipeBitbucketClient, pullRequestFromContext, pullRequestParticipants } from "@pipes/bitbucket";
 import { type BitbucketContext, type Env, errorMessage, type Logger } from "@pipes/core";
 import { openStore } from "@pipes/storage";
 import { type AnomalyResult, type CostRecord, detectAnomaly } from "./anomaly.ts";
 import { approvalStatus } from "./approvals.ts";
-import { bitbucketClient } from "./bitbucket.ts";
 import { budgetVerdicts } from "./budgets.ts";
 import { loadConfig } from "./config.ts";
 import { costTable, projectCosts, sumLines, tenantCosts } from "./costs.ts";
@@ -75,7 +74,7 @@ export async function evaluate({
     let participants: Awaited<ReturnType<typeof pullRequestParticipants>> | undefined;
     if (pr && context.workspace && context.repoSlug) {
       try {
-        participants = await pullRequestParticipants(bitbucketClient(vars, env, log), pr);
+        participants = await pullRequestParticipants(pipeBitbucketClient(vars, env, log), pr);
       } catch (error) {
         log.warn(
           `PR #${pr.prId} participants not read, so its approvals do not count: ${errorMessage(error)}`,

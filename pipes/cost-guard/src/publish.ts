@@ -4,15 +4,8 @@
  * PR comment). A failed Bitbucket call is a warning: it never changes the verdict.
  */
 import path from "node:path";
-import {
-  commitFromContext,
-  publish,
-  publishCodeInsights,
-  pullRequestFromContext,
-  upsertStickyComment,
-} from "@pipes/bitbucket";
+import { publishToBitbucket } from "@pipes/bitbucket";
 import { type BitbucketContext, type Env, type Logger, PipeOutputs } from "@pipes/core";
-import { bitbucketClient } from "./bitbucket.ts";
 import type { CostResult } from "./decision.ts";
 import { chargebackEntries, renderChargebackCsv } from "./report/chargeback.ts";
 import { renderInsightsReport } from "./report/insights.ts";
@@ -47,25 +40,13 @@ export async function publishResult(input: PublishInput): Promise<void> {
   log.info(
     `reports: ${path.relative(context.cloneDir, outputs.reportsDir) || "."}/ (summary.md, chargeback.csv, chargeback.json); JUnit: test-results/${PIPE_NAME}.xml; result for later pipes: ${path.relative(context.cloneDir, outputs.sharedDir)}/result.json`,
   );
-  if (!vars.CODE_INSIGHTS && !vars.PR_COMMENT) return;
-  if (!context.workspace || !context.repoSlug || !context.commit) {
-    log.info(
-      "Bitbucket reports skipped: not in a Pipelines step (BITBUCKET_WORKSPACE, BITBUCKET_REPO_SLUG, BITBUCKET_COMMIT unset)",
-    );
-    return;
-  }
-  const client = bitbucketClient(vars, input.env, log);
-  if (vars.CODE_INSIGHTS) {
-    const published = await publish(log, "Code Insights report", () =>
-      publishCodeInsights(client, commitFromContext(context), renderInsightsReport(result)),
-    );
-    if (published.ok) log.info(`Code Insights: report "${published.value.reportId}"`);
-  }
-  const pr = pullRequestFromContext(context);
-  if (vars.PR_COMMENT && pr) {
-    const posted = await publish(log, "PR comment", () =>
-      upsertStickyComment(client, pr, PIPE_NAME, comment),
-    );
-    if (posted.ok) log.info(`PR #${pr.prId} comment ${posted.value.action}`);
-  }
+  await publishToBitbucket({
+    pipe: PIPE_NAME,
+    vars,
+    context,
+    env: input.env,
+    log,
+    report: () => renderInsightsReport(result),
+    comment: () => comment,
+  });
 }

@@ -3,9 +3,8 @@
  * Bitbucket once, only when a protected delete or replace needs it). A failed call is one warning
  * and counts as no approvals.
  */
-import { pullRequestFromContext, pullRequestParticipants } from "@pipes/bitbucket";
+import { pipeBitbucketClient, pullRequestFromContext, pullRequestParticipants } from "@pipes/bitbucket";
 import { type BitbucketContext, type Env, errorMessage, type Logger } from "@pipes/core";
-import { bitbucketClient } from "./bitbucket.ts";
 import type { GuardAllowance } from "./guard.ts";
 import type { Variables } from "./variables.ts";
 
@@ -22,7 +21,7 @@ export function allowanceSource(
       const pr = pullRequestFromContext(context);
       if (vars.ALLOW_DESTROY || vars.DESTROY_APPROVALS === 0 || !pr) return { ...base, approvals: undefined };
       try {
-        const participants = await pullRequestParticipants(bitbucketClient(vars, env, log), pr);
+        const participants = await pullRequestParticipants(pipeBitbucketClient(vars, env, log), pr);
         return { ...base, approvals: participants.filter((p) => p.approved).length };
       } catch (error) {
         log.warn(`could not read the approvals of PR #${pr.prId}: ${errorMessage(error)}`);

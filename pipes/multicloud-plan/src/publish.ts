@@ -5,16 +5,9 @@
  */
 import { cp } from "node:fs/promises";
 import path from "node:path";
-import {
-  commitFromContext,
-  publish,
-  publishCodeInsights,
-  pullRequestFromContext,
-  upsertStickyComment,
-} from "@pipes/bitbucket";
+import { publishToBitbucket } from "@pipes/bitbucket";
 import { type BitbucketContext, type Env, type Logger, PipeOutputs, writeJsonAtomic } from "@pipes/core";
 import { MANIFEST } from "./apply.ts";
-import { bitbucketClient } from "./bitbucket.ts";
 import { PIPE_NAME, plansDir } from "./planning.ts";
 import { renderInsightsAnnotations, renderInsightsReport } from "./report/insights.ts";
 import { renderJUnit } from "./report/junit.ts";
@@ -52,37 +45,14 @@ export async function publishResult(input: PublishInput): Promise<void> {
   log.info(
     `reports: ${path.relative(context.cloneDir, outputs.reportsDir)}/summary.md; JUnit: test-results/${PIPE_NAME}.xml; plans: ${vars.PLANS_DIR}/ (manifest ${MANIFEST}); for later pipes: ${path.relative(context.cloneDir, outputs.sharedDir) || outputs.sharedDir}/result.json`,
   );
-  await publishToBitbucket(input);
-}
-
-async function publishToBitbucket({ result, vars, context, env, log }: PublishInput): Promise<void> {
-  if (!vars.CODE_INSIGHTS && !vars.PR_COMMENT) return;
-  if (!context.workspace || !context.repoSlug || !context.commit) {
-    log.info(
-      "Bitbucket reports skipped: not in a Pipelines step (BITBUCKET_WORKSPACE, BITBUCKET_REPO_SLUG, BITBUCKET_COMMIT unset)",
-    );
-    return;
-  }
-  const client = bitbucketClient(vars, env, log);
-  if (vars.CODE_INSIGHTS) {
-    const published = await publish(log, "Code Insights report", () =>
-      publishCodeInsights(
-        client,
-        commitFromContext(context),
-        renderInsightsReport(result),
-        renderInsightsAnnotations(result),
-      ),
-    );
-    if (published.ok)
-      log.info(
-        `Code Insights: report "${published.value.reportId}" with ${published.value.annotationsSent} annotations`,
-      );
-  }
-  const pr = pullRequestFromContext(context);
-  if (vars.PR_COMMENT && pr) {
-    const comment = await publish(log, "PR comment", () =>
-      upsertStickyComment(client, pr, PIPE_NAME, renderMarkdown(result, "bitbucket")),
-    );
-    if (comment.ok) log.info(`PR #${pr.prId} comment ${comment.value.action}`);
-  }
+  await publishToBitbucket({
+    pipe: PIPE_NAME,
+    vars,
+    context,
+    env: input.env,
+    log,
+    report: () => renderInsightsReport(result),
+    annotations: () => renderInsightsAnnotations(result),
+    comment: () => renderMarkdown(result, "bitbucket"),
+  });
 }

@@ -19,7 +19,6 @@ import { matchFiles } from "./inputs/files.ts";
 import { indexTerraformSources, locate } from "./locations.ts";
 import { evaluateWithOpa } from "./opa/binary.ts";
 import { runPolicyTests } from "./opa/policy-test.ts";
-import { evaluateWithWasm } from "./opa/wasm.ts";
 import { resolveSources } from "./sources.ts";
 import type { Variables } from "./variables.ts";
 
@@ -94,7 +93,9 @@ export async function runGate(
     const files = await loadInputs({ plans, configs, infracost }, cloneDir, log, vars.TIMEOUT);
     const documents = files.flatMap((f) => f.documents);
     const queries = queriesFor(policies, exceptionNamespaces);
-    const evaluate = vars.ENGINE === "wasm" ? evaluateWithWasm : evaluateWithOpa;
+    // The Wasm SDK is loaded only when asked for: the default run never pays for it.
+    const evaluate =
+      vars.ENGINE === "wasm" ? (await import("./opa/wasm.ts")).evaluateWithWasm : evaluateWithOpa;
     const evaluation = await evaluate(sources.load, queries, documents, {
       scratchDir: scratch,
       timeoutMs: vars.TIMEOUT,

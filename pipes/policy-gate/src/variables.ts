@@ -2,6 +2,7 @@
  * policy-gate's whole public interface. pipe.yml and the README's variable table are generated from
  * this schema (`npm run docs`).
  */
+import { bitbucketAccessVariables } from "@pipes/bitbucket";
 import { defineVariables, v } from "@pipes/core";
 import { FRAMEWORKS } from "./findings.ts";
 import { ENGINES } from "./opa/evaluator.ts";
@@ -96,25 +97,7 @@ export const variables = defineVariables({
     description: "Keep one comment on the PR up to date with the decision.",
     default: true,
   }),
-  BITBUCKET_ACCESS_TOKEN: v.string({
-    description:
-      "Repository or workspace access token for the Bitbucket API. Default: the Pipelines proxy, which needs none.",
-    secret: true,
-    optional: true,
-  }),
-  BITBUCKET_USERNAME: v.string({
-    description: "User for `BITBUCKET_APP_PASSWORD` (API token / app password auth).",
-    optional: true,
-  }),
-  BITBUCKET_APP_PASSWORD: v.string({
-    description: "App password or API token of `BITBUCKET_USERNAME`.",
-    secret: true,
-    optional: true,
-  }),
-  BITBUCKET_API_URL: v.string({
-    description: "Bitbucket API base URL (for tests and proxies).",
-    optional: true,
-  }),
+  ...bitbucketAccessVariables,
   DEBUG: v.boolean({ description: "Print debug output and stack traces.", default: false }),
 });
 

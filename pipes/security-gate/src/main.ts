@@ -3,10 +3,10 @@
  * Exit codes: 0 PASS or WARN (or FAIL with ENFORCE=false), 1 FAIL, 2 invalid variables or files,
  * 3 a tool failed in a way the gate cannot judge, 4 a bug.
  */
+import { pipeBitbucketClient } from "@pipes/bitbucket";
 import { runPipe } from "@pipes/core";
 import pkg from "../package.json" with { type: "json" };
 import { previousBaseline } from "./baseline-source.ts";
-import { bitbucketClient } from "./bitbucket.ts";
 import { decide } from "./decision.ts";
 import { gatherEvidence } from "./evidence.ts";
 import { publishResult } from "./publish.ts";
@@ -22,7 +22,7 @@ await runPipe({
     const config = await gateSettings(vars, context);
     const evidence = await gatherEvidence(vars, config, context, log);
     const baseline = config.newOnly
-      ? await previousBaseline(config, context, () => bitbucketClient(vars, env, log), log, now)
+      ? await previousBaseline(config, context, () => pipeBitbucketClient(vars, env, log), log, now)
       : undefined;
     const decided = decide({ ...evidence, config, ...(baseline ? { baseline } : {}) }, now);
     const result = { ...decided, warnings: [...evidence.warnings, ...decided.warnings] };

@@ -60,6 +60,13 @@ export {
 } from "./credentials.ts";
 export { type ApiFailure, BitbucketApiError } from "./errors.ts";
 export {
+  type BitbucketAccess,
+  bitbucketAccessVariables,
+  type PipePublication,
+  pipeBitbucketClient,
+  publishToBitbucket,
+} from "./pipe-access.ts";
+export {
   type Deployment,
   type DeploymentEnvironment,
   getPipeline,
