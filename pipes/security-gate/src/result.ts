@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { FRAMEWORKS, SEVERITIES } from "./findings.ts";
 import type { GateResult } from "./gate.ts";
+import { controlLabels } from "./report/labels.ts";
 
 const verdict = z.enum(["PASS", "WARN", "FAIL"]);
 const severity = z.enum(SEVERITIES);
@@ -35,7 +36,8 @@ export const gateResultSchema = z.object({
       endLine: z.number().int().optional(),
       resource: z.string().optional(),
       helpUri: z.string().optional(),
-      controls: z.array(z.object({ framework: z.enum(FRAMEWORKS), control: z.string() })),
+      /** "SOC2 CC6.1": the framework, a space, the control (as in the SARIF's result properties). */
+      controls: z.array(z.string()),
       suppression: z
         .object({ id: z.string(), reason: z.string(), expires: z.string().optional() })
         .optional(),
@@ -109,7 +111,7 @@ export function resultDocument(result: GateResult, facts: RunFacts): GateResultD
       ...(f.location?.endLine === undefined ? {} : { endLine: f.location.endLine }),
       ...(f.resource ? { resource: f.resource } : {}),
       ...(f.helpUri ? { helpUri: f.helpUri } : {}),
-      controls: f.controls,
+      controls: controlLabels(f.controls),
       ...(f.suppression
         ? {
             suppression: {

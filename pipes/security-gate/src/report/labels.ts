@@ -1,5 +1,5 @@
 /** How findings, checks and scanners are named for people, the same in every report. */
-import type { Finding, Severity } from "../findings.ts";
+import type { ControlRef, Finding, Severity } from "../findings.ts";
 import type { CheckStatus, FindingStatus, ScannerRun } from "../gate.ts";
 
 export const SEVERITY_LABELS: Record<Severity, string> = {
@@ -52,4 +52,19 @@ export function reportedBy(finding: Finding): string {
 /** "checkov 2.2.34" */
 export function scannerLabel(scanner: ScannerRun): string {
   return scanner.version ? `${scanner.tool} ${scanner.version}` : scanner.tool;
+}
+
+/**
+ * "SOC2 CC6.1" per control, as SARIF and result.json name them; made once per list, since the
+ * findings of one rule share theirs (controlsFor).
+ */
+const labelsOf = new WeakMap<readonly ControlRef[], string[]>();
+
+export function controlLabels(controls: readonly ControlRef[]): string[] {
+  let labels = labelsOf.get(controls);
+  if (labels === undefined) {
+    labels = controls.map((control) => `${control.framework} ${control.control}`);
+    labelsOf.set(controls, labels);
+  }
+  return labels;
 }

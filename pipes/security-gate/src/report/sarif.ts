@@ -11,9 +11,10 @@ import {
   type SarifRunInput,
   sarifLogChunks,
 } from "@pipes/reports";
-import type { ControlRef, Severity } from "../findings.ts";
+import type { Severity } from "../findings.ts";
 import type { GateFinding, GateResult, ScannerRun } from "../gate.ts";
 import { mostImportantFirst } from "./importance.ts";
+import { controlLabels } from "./labels.ts";
 import { type ToolReport, toolReports } from "./tools.ts";
 
 export interface SarifOptions {
@@ -138,18 +139,6 @@ function suppression(finding: GateFinding): SarifResultInput["suppression"] {
     justification: matched.reason,
     properties: { id: matched.id, ...(matched.expires ? { expires: matched.expires } : {}) },
   };
-}
-
-/** "SOC2 CC6.1" per control; once per list: the findings of one rule share theirs (controlsFor). */
-const labelsOf = new WeakMap<readonly ControlRef[], string[]>();
-
-function controlLabels(controls: readonly ControlRef[]): string[] {
-  let labels = labelsOf.get(controls);
-  if (labels === undefined) {
-    labels = controls.map((control) => `${control.framework} ${control.control}`);
-    labelsOf.set(controls, labels);
-  }
-  return labels;
 }
 
 function resultProperties(finding: GateFinding): Record<string, unknown> {
