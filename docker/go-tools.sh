@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The tools written in Go, as static binaries cached by version in $PIPES_CACHE/go-tools/<tool>-v<version>/:
-# the scanners Trivy and gitleaks (security-tools image), and Terraform, OpenTofu, OPA and Conftest
-# (iac-tools image).
+# the scanners Trivy and gitleaks (security-tools image), Terraform, OpenTofu, OPA and Conftest
+# (iac-tools image), and fake-gcs-server (a Google Cloud Storage emulator for the tests only, in no image).
 #
 #   docker/go-tools.sh            make the scanners if missing, print their paths
-#   docker/go-tools.sh --iac      make the IaC tools if missing, print their paths
+#   docker/go-tools.sh --iac      make the IaC tools and the test-only tools if missing, print the IaC
+#                                 tools' paths (the iac-tools image's inputs; ./run.sh setup runs this)
+#   docker/go-tools.sh --test     make the test-only tools (fake-gcs-server) if missing, print their paths
 #   docker/go-tools.sh --env      print `export PATH=...` with every folder:  eval "$(docker/go-tools.sh --env)"
 #   docker/go-tools.sh --release  make the scanners from the projects' GitHub release archives instead of
 #                                 source (for a machine without Go), checked against the SHA-256 in
@@ -24,6 +26,7 @@ TERRAFORM_DIR="$CACHE/go-tools/terraform-v$TERRAFORM_VERSION"
 TOFU_DIR="$CACHE/go-tools/tofu-v$TOFU_VERSION"
 OPA_DIR="$CACHE/go-tools/opa-v$OPA_VERSION"
 CONFTEST_DIR="$CACHE/go-tools/conftest-v$CONFTEST_VERSION"
+FAKE_GCS_DIR="$CACHE/go-tools/fake-gcs-server-v$FAKE_GCS_SERVER_VERSION"
 
 log() { printf '\033[36m▶ %s\033[0m\n' "$*" >&2; }
 
@@ -130,10 +133,18 @@ ensure_iac() {
       "-s -w -X github.com/open-policy-agent/conftest/internal/version.Version=$CONFTEST_VERSION"
 }
 
+# Test-only tools: services the integration tests run on 127.0.0.1 (testkit), never put in an image.
+ensure_test() {
+  mkdir -p "$CACHE/go-tools"
+  [ -x "$FAKE_GCS_DIR/fake-gcs-server" ] ||
+    go_install "$FAKE_GCS_DIR" "github.com/fsouza/fake-gcs-server@v$FAKE_GCS_SERVER_VERSION" "-s -w"
+}
+
 case "${1:-}" in
   "") ensure go; printf '%s\n' "$TRIVY_DIR/trivy" "$GITLEAKS_DIR/gitleaks" ;;
-  --iac) ensure_iac; printf '%s\n' "$TERRAFORM_DIR/terraform" "$TOFU_DIR/tofu" "$OPA_DIR/opa" "$CONFTEST_DIR/conftest" ;;
+  --iac) ensure_iac; ensure_test; printf '%s\n' "$TERRAFORM_DIR/terraform" "$TOFU_DIR/tofu" "$OPA_DIR/opa" "$CONFTEST_DIR/conftest" ;;
+  --test) ensure_test; printf '%s\n' "$FAKE_GCS_DIR/fake-gcs-server" ;;
   --release) ensure release; printf '%s\n' "$TRIVY_DIR/trivy" "$GITLEAKS_DIR/gitleaks" ;;
-  --env) echo "export PATH=$(printf %q "$TRIVY_DIR:$GITLEAKS_DIR:$TERRAFORM_DIR:$TOFU_DIR:$OPA_DIR:$CONFTEST_DIR"):\"\$PATH\"" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  --env) echo "export PATH=$(printf %q "$TRIVY_DIR:$GITLEAKS_DIR:$TERRAFORM_DIR:$TOFU_DIR:$OPA_DIR:$CONFTEST_DIR:$FAKE_GCS_DIR"):\"\$PATH\"" ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

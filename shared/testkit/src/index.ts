@@ -35,11 +35,13 @@ export {
 } from "./fake-bitbucket-state.ts";
 export {
   type Azurite,
+  type FakeGcs,
   freePort,
   type Moto,
   type Postgres,
   type RunningService,
   startAzurite,
+  startFakeGcs,
   startMoto,
   startPostgres,
 } from "./services.ts";

@@ -3,12 +3,14 @@
  * in a temporary folder, stopped (and the folder removed) by `stop()`:
  * - moto's server (AWS APIs: S3, STS, KMS, DynamoDB, ...), from PyPI (`./run.sh setup` installs it);
  * - PostgreSQL, from Debian's packages (a throwaway cluster, trust authentication on loopback);
- * - Azurite's Blob service (Azure Storage), from npm.
+ * - Azurite's Blob service (Azure Storage), from npm;
+ * - fake-gcs-server (Google Cloud Storage's JSON API), built from the Go module proxy
+ *   (`docker/go-tools.sh --test`, which `./run.sh setup` runs).
  *
  * Containers reach them too: the engine runs them with host networking (docker/engine.sh).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +48,15 @@ export interface Azurite extends RunningService {
   accountKey: string;
   /** For @azure/storage-blob's BlobServiceClient.fromConnectionString and AZURE_STORAGE_CONNECTION_STRING. */
   connectionString: string;
+}
+
+export interface FakeGcs extends RunningService {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  /** STORAGE_EMULATOR_HOST, which Google's client libraries and @pipes/storage honour. */
+  env: Record<string, string>;
+  /** Creates a bucket (the emulator starts with none). */
+  createBucket(name: string): Promise<void>;
 }
 
 /** Azurite's documented development account (not a secret: it is the same in every Azurite). */
@@ -267,5 +278,60 @@ export async function startAzurite(): Promise<Azurite> {
     accountKey: AZURITE_KEY,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
     stop: started(child, "azurite-blob", () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/** fake-gcs-server over plain HTTP with an in-memory backend: FAKE_GCS_SERVER, or the go-tools cache, or PATH. */
+export async function startFakeGcs(): Promise<FakeGcs> {
+  const port = await freePort();
+  const version = /^FAKE_GCS_SERVER_VERSION=(.+)$/m.exec(
+    readFileSync(path.resolve(import.meta.dirname, "../../../docker/versions.env"), "utf8"),
+  )?.[1];
+  const cache = process.env.PIPES_CACHE ?? "/var/cache/bitbucket-pipes";
+  const binary =
+    process.env.FAKE_GCS_SERVER ??
+    executable("fake-gcs-server", [
+      path.join(cache, "go-tools", `fake-gcs-server-v${version}`, "fake-gcs-server"),
+    ]);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    binary,
+    [
+      "-scheme",
+      "http",
+      "-host",
+      "127.0.0.1",
+      "-port",
+      String(port),
+      "-backend",
+      "memory",
+      "-external-url",
+      endpoint,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.on("error", () => {});
+  const output = capture(child);
+  await waitUntil(
+    "fake-gcs-server",
+    child,
+    output,
+    async () => (await fetch(`${endpoint}/storage/v1/b?project=test`)).ok,
+  );
+  return {
+    endpoint,
+    env: { STORAGE_EMULATOR_HOST: endpoint },
+    async createBucket(name) {
+      const response = await fetch(`${endpoint}/storage/v1/b?project=test`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
+      if (!response.ok)
+        throw new Error(
+          `fake-gcs-server: creating bucket ${name}: ${response.status} ${await response.text()}`,
+        );
+    },
+    stop: started(child, "fake-gcs-server", () => {}),
   };
 }
