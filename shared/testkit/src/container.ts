@@ -81,7 +81,10 @@ export interface BuildOptions {
   contextDir: string;
   tag: string;
   buildArgs?: Record<string, string>;
-  /** Top-level entries of the context to send; default: those of Dockerfile, dist, rules, data, package.json that exist. */
+  /**
+   * Top-level entries of the context to send; default: those of Dockerfile, .dockerignore, dist, rules,
+   * data, policies (policy-gate's library), providers and package.json that exist.
+   */
   entries?: string[];
   onOutput?: (line: string) => void;
 }
@@ -89,7 +92,16 @@ export interface BuildOptions {
 /** Builds an image from a pipe's own Dockerfile through the Engine API. */
 export async function buildImage(options: BuildOptions): Promise<void> {
   const entries = (
-    options.entries ?? ["Dockerfile", ".dockerignore", "dist", "rules", "data", "package.json"]
+    options.entries ?? [
+      "Dockerfile",
+      ".dockerignore",
+      "dist",
+      "rules",
+      "data",
+      "policies",
+      "providers",
+      "package.json",
+    ]
   ).filter((entry) => existsSync(path.join(options.contextDir, entry)));
   const client = docker();
   const stream = await client.buildImage(
