@@ -51,3 +51,29 @@ export async function pullState(source: StateSource, log: Logger): Promise<Uint8
   const pulled = await runTool({ ...base, args: ["state", "pull"] }, log);
   return Buffer.from(pulled.stdout, "utf8");
 }
+
+/** Writes `bytes` as the backend's state: `state push -` (after `init`, like pullState). */
+export async function pushState(source: StateSource, bytes: Uint8Array, log: Logger): Promise<void> {
+  await mkdir(source.dataDir, { recursive: true });
+  const base = {
+    tool: source.binary,
+    expectedVersion: BINARY_VERSIONS[source.binary],
+    cwd: source.moduleDir,
+    env: env(source),
+  };
+  await runTool(
+    {
+      ...base,
+      args: [
+        "init",
+        "-input=false",
+        "-no-color",
+        "-reconfigure",
+        ...(source.backendConfig ?? []).map((item) => `-backend-config=${item}`),
+      ],
+    },
+    log,
+  );
+  // Through stdin, never logged: a state holds secrets in clear.
+  await runTool({ ...base, args: ["state", "push", "-"], input: Buffer.from(bytes).toString("utf8") }, log);
+}
