@@ -94,11 +94,15 @@ describe("openStore", () => {
   });
 
   it.each([
-    ["ftp://host/x", /STORE=.*ftp:\/\/.*not support/],
+    ["ftp://host/x", /STORE=.*uses the scheme ftp:\/\/, which is not a store: expected .*s3:\/\/bucket/],
     ["s3://A_bad_bucket", /STORE=.*not a valid S3 location/],
     ["file://host/x", /STORE=.*not a valid file URL/],
     ["  ", /STORE is empty/],
-    ["gs://bucket/x", /STORE=.*gs:\/\//],
+    ["gs://B/x", /STORE=.*not a valid GCS location/],
+    [
+      "azblob://account/container/x?sig=secret",
+      /STORE="azblob:\/\/account\/container\/x\?…" has a query string/,
+    ],
   ])("%s is an InputError naming the variable", async (url, message) => {
     const error = await openStore(url, options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
