@@ -65,7 +65,7 @@ export function withSerial(bytes: Uint8Array, serial: number): Buffer {
 
 const content = (bytes: Uint8Array) => {
   const s = JSON.parse(Buffer.from(bytes).toString("utf8")) as Record<string, unknown>;
-  return JSON.stringify({ lineage: s.lineage, serial: s.serial, outputs: s.outputs, resources: s.resources });
+  return JSON.stringify({ lineage: s.lineage, outputs: s.outputs, resources: s.resources });
 };
 
 export interface PushBackOptions {
@@ -77,7 +77,10 @@ export interface PushBackOptions {
   log: Logger;
 }
 
-/** Pushes `backup` back as the current state (serial raised past the current one), then checks it. */
+/**
+ * Pushes `backup` back as the current state (serial set to current + 1), then pulls again and checks
+ * lineage, outputs and resources. Returns the serial the backend holds afterwards.
+ */
 export async function pushBack({ source, store, backup, keys, confirm, log }: PushBackOptions): Promise<{
   serial: number;
 }> {
@@ -100,10 +103,13 @@ export async function pushBack({ source, store, backup, keys, confirm, log }: Pu
   const restored = withSerial(plaintext, serial);
   await pushState(source, restored, log);
   const after = await pullState(source, log);
-  if (content(after) !== content(restored))
+  // Terraform's local backend raises the serial once more as it writes a changed state: accept ≥.
+  const afterSerial = inspectState(after, "the state after the push").serial;
+  if (content(after) !== content(restored) || afterSerial < serial) {
     throw new PipeError("the state read back after the push differs from the restored backup", {
       code: "RESTORE_VERIFY_FAILED",
       suggestion: "Pull the state and compare; the backend may have changed it concurrently.",
     });
-  return { serial };
+  }
+  return { serial: afterSerial };
 }
