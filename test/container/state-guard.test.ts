@@ -5,7 +5,7 @@
  * Bitbucket for the Code Insights report.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -239,7 +239,7 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
     expect(await storeFiles(repo)).toHaveLength(before.length + 1);
   });
 
-  it("restores a version to a file byte for byte, and refuses a wrong passphrase with a clear FAIL", async () => {
+  it("restores a version to a file, the same state document, and refuses a wrong passphrase with a clear FAIL", async () => {
     const repo = await newRepo("restore");
     repo.apply("one");
     const wanted = await repo.state();
@@ -253,7 +253,11 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
       RESTORE_FILE: "out/restored.tfstate",
     });
     expect(restored.exitCode).toBe(0);
-    expect(await readFile(path.join(repo.dir, "out/restored.tfstate"))).toEqual(wanted);
+    // `state pull` prints the state as the backend holds it (its bytes may differ from the file's in
+    // trailing whitespace): the restored state is the same document.
+    const restoredState = await readFile(path.join(repo.dir, "out/restored.tfstate"), "utf8");
+    expect(JSON.parse(restoredState)).toEqual(JSON.parse(wanted.toString("utf8")));
+    expect((await stat(path.join(repo.dir, "out/restored.tfstate"))).mode & 0o777).toBe(0o600);
 
     const wrong = await run(repo, {
       MODE: "restore",
