@@ -79,7 +79,8 @@ export function refreshOnlyPlanCommand(run: TargetRun): ToolCommand {
 async function prepare(run: TargetRun, log: Logger): Promise<void> {
   await mkdir(run.dataDir, { recursive: true });
   await runTool(initCommand(run), log);
-  if (run.target.workspace !== "default") await runTool(workspaceCommand(run), log);
+  // Always selected, default too: a data dir kept from an earlier run remembers its workspace.
+  await runTool(workspaceCommand(run), log);
 }
 
 /** A logger that never prints, not even with DEBUG: plan JSON holds sensitive values in clear. */

@@ -82,7 +82,7 @@ interface Applied {
 }
 
 /** A root module applied with `binary`; the pipe's run gets its own TF_DATA_DIR, like a fresh clone. */
-async function applied(binary: Binary): Promise<Applied> {
+async function applied(binary: Binary, workspace = "default"): Promise<Applied> {
   const dir = await mkdtemp(path.join(tmpdir(), `state-guard-drift-${binary}-`));
   await writeFile(path.join(dir, "main.tf"), MAIN_TF);
   await writeFile(path.join(dir, "secrets.tfvars"), `db_password = "${PASSWORD}"\n`);
@@ -95,6 +95,8 @@ async function applied(binary: Binary): Promise<Applied> {
   const setup = { cwd: dir, env: { ...env, TF_DATA_DIR: path.join(dir, ".tf-setup") } };
   const quiet = capturingLog().log;
   await runTool({ tool: binary, args: ["init", "-input=false", "-no-color"], ...setup }, quiet);
+  if (workspace !== "default")
+    await runTool({ tool: binary, args: ["workspace", "new", "-no-color", workspace], ...setup }, quiet);
   await runTool(
     {
       tool: binary,
@@ -185,6 +187,17 @@ describe.each(["terraform", "tofu"] as const)("drift with %s", (binary) => {
     const shown = JSON.stringify(report) + ws.logText();
     expect(shown).not.toContain(PASSWORD);
     expect(shown).not.toContain(ROTATED);
+  });
+
+  it("plans the target's workspace: drift in staging, none in the empty default workspace", async () => {
+    const ws = await applied(binary, "staging");
+    await drift(ws);
+    const staging = await detectDrift({ ...ws.opts, workspace: "staging" });
+    expect(staging.drifted.map((r) => r.address).sort()).toEqual([
+      "aws_db_instance.orders",
+      "local_file.motd",
+    ]);
+    expect((await detectDrift(ws.opts)).drifted).toEqual([]);
   });
 
   it("reports a managed file deleted outside Terraform as a delete without attributes", async () => {
