@@ -11,9 +11,10 @@
  *  3. multicloud-plan analysing a 10,000-resource plan JSON made by a real terraform run, beside
  *     `terraform show -json` of the same plan;
  *  4. cost-guard over an Infracost breakdown of 2,000 projects;
- *  5. policy-gate: 100 policies over a 5,000-resource plan (real terraform), beside conftest.
+ *  5. policy-gate: 100 policies over a 5,000-resource plan (real terraform), beside conftest;
+ *  6. state-guard: backup + verify of a 50 MB state (real terraform), beside gpg encrypt + verify.
  *
- *   npm run bench -- --only gate   one section only: `images` (1.), `gate` (2.), `plan` (3.), `cost` (4.), `policy` (5.)
+ *   npm run bench -- --only gate   one section only: `images` (1.), `gate` (2.), `plan` (3.), `cost` (4.), `policy` (5.), `state` (6.)
  *
  * Section 1 needs a container engine (eval "$(bash docker/engine.sh env)"), and is skipped without.
  * Inputs are generated into a temporary folder and removed at the end.
@@ -37,6 +38,7 @@ import { benchMulticloudPlan, type MulticloudPlanFigures } from "./multicloud-pl
 import { benchPipeImages, type PipeImageFigures, START_RUNS } from "./pipe-images.ts";
 import { benchPolicyGate, type PolicyGateFigures } from "./policy-gate.ts";
 import { measureProcess, peakMemorySource } from "./process-usage.ts";
+import { benchStateGuard, STATE_TARGETS, type StateGuardFigures } from "./state-guard.ts";
 import { renderTable, type TableRow } from "./table.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -44,7 +46,7 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 const resultsFile = path.join(import.meta.dirname, "results/latest.json");
 const profile = process.argv.includes("--profile");
-const SECTIONS = ["images", "gate", "plan", "cost", "policy"] as const;
+const SECTIONS = ["images", "gate", "plan", "cost", "policy", "state"] as const;
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
@@ -286,6 +288,36 @@ if (runs("policy")) {
   if (policing.policyGate.exitCode > 1 || policing.conftest.exitCode > 1) process.exitCode = 1;
 }
 
+let stateGuarding: StateGuardFigures | undefined;
+if (runs("state")) {
+  log("\n6. state-guard: backup + verify of a 50 MB state beside gpg --symmetric + decrypt | sha256sum");
+  const workDir = await mkdtemp(path.join(tmpdir(), "bench-state-"));
+  try {
+    stateGuarding = await benchStateGuard({ repoRoot, workDir, log });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  const { stateGuard, gpg, stateMB, timeRatio } = stateGuarding;
+  const usage = (u: { wallMs: number; peakRssMiB: number }) =>
+    `${(u.wallMs / 1000).toFixed(2)} s / ${u.peakRssMiB.toFixed(0)} MiB`;
+  rows.push(
+    {
+      figure: `state-guard backup + verify, ${stateMB.toFixed(0)} MB state: wall / peak`,
+      value: usage(stateGuard),
+      target: `≤ ${STATE_TARGETS.peakRssMiB} MiB`,
+      met: stateGuard.exitCode === 0 && stateGuard.peakRssMiB <= STATE_TARGETS.peakRssMiB,
+    },
+    { figure: "gpg --symmetric + decrypt | sha256sum, same state: wall / peak", value: usage(gpg) },
+    {
+      figure: "state-guard time ÷ gpg time",
+      value: timeRatio.toFixed(2),
+      target: `≤ ${STATE_TARGETS.timeRatio}`,
+      met: stateGuard.exitCode === 0 && timeRatio <= STATE_TARGETS.timeRatio,
+    },
+  );
+  if (stateGuard.exitCode !== 0 || gpg.exitCode !== 0) process.exitCode = 1;
+}
+
 const durationS = (performance.now() - started) / 1000;
 const results = {
   generatedBy: "npm run bench (test/bench/run.ts)",
@@ -298,6 +330,7 @@ const results = {
   multicloudPlan: planning ?? { skipped: `--only ${only}` },
   costGuard: costing ?? { skipped: `--only ${only}` },
   policyGate: policing ?? { skipped: `--only ${only}` },
+  stateGuard: stateGuarding ? { ...stateGuarding, targets: STATE_TARGETS } : { skipped: `--only ${only}` },
 };
 await mkdir(path.dirname(resultsFile), { recursive: true });
 await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);

@@ -8,9 +8,12 @@ import { PipeError } from "@pipes/core";
 import type { ObjectInfo, ObjectStore } from "@pipes/storage";
 import {
   type BackupHeader,
+  DEFAULT_PBKDF2_ITERATIONS,
   DEFAULT_SCRYPT,
   decryptBackup,
   encryptBackup,
+  type KeyService,
+  type KeyWrapping,
   type ScryptParams,
 } from "./crypto.ts";
 import { inspectState, type StateInfo, sha256 } from "./state.ts";
@@ -65,14 +68,43 @@ export function newest(backups: readonly Backup[]): Backup | undefined {
 }
 
 export interface Keyring {
-  /** Encrypts new backups; tried first when decrypting. */
-  passphrase: string;
+  /** Encrypts new backups when there is no `service`; tried first when decrypting. */
+  passphrase?: string;
   /** Older passphrases after a rotation: old backups stay readable. */
   previous?: readonly string[];
+  kdf?: "scrypt" | "pbkdf2";
   scrypt?: ScryptParams;
+  pbkdf2Iterations?: number;
+  /** A key service (AWS KMS, Azure Key Vault, GCP KMS): wraps new backups' data keys when set. */
+  service?: KeyService;
 }
 
-const passphrases = (keys: Keyring) => [keys.passphrase, ...(keys.previous ?? [])];
+const decryptionKeys = (keys: Keyring) => ({
+  passphrases: [...(keys.passphrase ? [keys.passphrase] : []), ...(keys.previous ?? [])],
+  services: keys.service ? [keys.service] : [],
+});
+
+/** How a new backup's data key is wrapped under `keys`. */
+export function keyWrapping(keys: Keyring): KeyWrapping {
+  if (keys.service) return { kind: "service", service: keys.service };
+  if (!keys.passphrase)
+    throw new PipeError("no key to encrypt with: KEY_SOURCE=passphrase needs STATE_PASSPHRASE", {
+      code: "STATE_PASSPHRASE",
+    });
+  return keys.kdf === "pbkdf2"
+    ? {
+        kind: "passphrase",
+        passphrase: keys.passphrase,
+        kdf: "pbkdf2",
+        iterations: keys.pbkdf2Iterations ?? DEFAULT_PBKDF2_ITERATIONS,
+      }
+    : {
+        kind: "passphrase",
+        passphrase: keys.passphrase,
+        kdf: "scrypt",
+        scrypt: keys.scrypt ?? DEFAULT_SCRYPT,
+      };
+}
 
 /** Reads, decrypts and checks one backup against its hash and its metadata. */
 export async function readBackup(
@@ -83,7 +115,7 @@ export async function readBackup(
   const where = `backup ${backup.key} in ${store.location}`;
   const object = await store.get(backup.key);
   if (!object) throw new PipeError(`${where} has disappeared`, { code: "BACKUP_MISSING" });
-  const { header, plaintext } = await decryptBackup(object.body, passphrases(keys), where);
+  const { header, plaintext } = await decryptBackup(object.body, decryptionKeys(keys), where);
   const hash = sha256(plaintext);
   if (hash !== header.state.sha256 || hash !== backup.sha256)
     throw new PipeError(`${where} does not match its sha256 (decrypted ${hash}, recorded ${backup.sha256})`, {
@@ -161,12 +193,7 @@ export async function backupState(
     terraformVersion: state.terraformVersion,
     size: state.size,
   };
-  const object = await encryptBackup(
-    bytes,
-    header,
-    options.keys.passphrase,
-    options.keys.scrypt ?? DEFAULT_SCRYPT,
-  );
+  const object = await encryptBackup(bytes, header, keyWrapping(options.keys));
   const metadata = {
     lineage: state.lineage,
     serial: String(state.serial),

@@ -18,6 +18,7 @@ import {
 import { type ObjectStore, openStore } from "@pipes/storage";
 import { auditStore } from "./audit.ts";
 import { type Backup, backupState, type Keyring, listBackups, readBackup } from "./backups.ts";
+import { makeKeyring } from "./keys.ts";
 import { pushBack, restoreToFile, selectVersion, type VersionSelector } from "./restore.ts";
 import { decide, type GuardResult, type Reason, versionEntry } from "./result.ts";
 import { applyRetention, retentionPlan } from "./retention.ts";
@@ -51,23 +52,14 @@ export function stateSource({ vars, context, env }: ModeInput): StateSource {
   };
 }
 
-/** The passphrase key source; the KMS sources come with src/keys.ts. */
-export function keyringFromVariables(vars: Variables): Keyring {
-  if (vars.KEY_SOURCE !== "passphrase")
-    throw new InputError(
-      `KEY_SOURCE=${JSON.stringify(vars.KEY_SOURCE)} is not a key source: expected passphrase`,
-      { code: "KEY_SOURCE" },
-    );
-  if (!vars.STATE_PASSPHRASE)
-    throw new InputError(
-      "STATE_PASSPHRASE is not set: KEY_SOURCE=passphrase needs it to encrypt and read backups",
-      {
-        code: "STATE_PASSPHRASE",
-        suggestion:
-          "Add STATE_PASSPHRASE as a secured repository or deployment variable (a long random secret).",
-      },
-    );
-  return { passphrase: vars.STATE_PASSPHRASE, previous: vars.STATE_PASSPHRASE_PREVIOUS };
+export function keyringFromVariables({ vars, env }: Pick<ModeInput, "vars" | "env">): Promise<Keyring> {
+  return makeKeyring({
+    keySource: vars.KEY_SOURCE,
+    passphrase: vars.STATE_PASSPHRASE,
+    previousPassphrases: vars.STATE_PASSPHRASE_PREVIOUS,
+    kdf: vars.KDF,
+    env,
+  });
 }
 
 async function currentState(input: ModeInput): Promise<{ bytes: Uint8Array; from: string }> {
@@ -91,7 +83,7 @@ async function currentState(input: ModeInput): Promise<{ bytes: Uint8Array; from
 
 async function backupMode(input: ModeInput, store: ObjectStore): Promise<ModeOutcome> {
   const { vars, context, log } = input;
-  const keys = keyringFromVariables(vars);
+  const keys = await keyringFromVariables(input);
   const { bytes, from } = await currentState(input);
   if (bytes.byteLength === 0)
     return {
@@ -174,14 +166,10 @@ async function unreadableNewest(
   return unreadable;
 }
 
-async function retentionMode(
-  input: ModeInput,
-  store: ObjectStore,
-  keys = keyringFromVariables(input.vars),
-): Promise<ModeOutcome> {
+async function retentionMode(input: ModeInput, store: ObjectStore, keys?: Keyring): Promise<ModeOutcome> {
   const { vars, log } = input;
   const backups = await listBackups(store);
-  const unreadable = await unreadableNewest(store, backups, keys);
+  const unreadable = await unreadableNewest(store, backups, keys ?? (await keyringFromVariables(input)));
   const plan = retentionPlan(
     backups,
     {
@@ -243,7 +231,7 @@ export function parseVersionSelector(text: string): VersionSelector {
 async function restoreMode(input: ModeInput, store: ObjectStore): Promise<ModeOutcome> {
   const { vars, context, log } = input;
   const selector = parseVersionSelector(vars.RESTORE_VERSION);
-  const keys = keyringFromVariables(vars);
+  const keys = await keyringFromVariables(input);
   const backup = selectVersion(await listBackups(store), selector);
   if (vars.RESTORE_TARGET === "file") {
     const file = path.resolve(context.cloneDir, vars.RESTORE_FILE);
@@ -307,7 +295,7 @@ async function listMode(store: ObjectStore): Promise<ModeOutcome> {
 }
 
 async function auditMode(input: ModeInput, store: ObjectStore): Promise<ModeOutcome> {
-  const report = await auditStore(store, keyringFromVariables(input.vars));
+  const report = await auditStore(store, await keyringFromVariables(input));
   const reasons: Reason[] = report.problems.map((p) => ({
     verdict: "FAIL",
     code: p.code,

@@ -4,11 +4,11 @@ import path from "node:path";
 import { PipeError } from "@pipes/core";
 import { LocalStore, type ObjectStore, type PutStep } from "@pipes/storage";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { backupState, type Keyring, listBackups, readBackup } from "../src/backups.ts";
+import { backupState, listBackups, readBackup } from "../src/backups.ts";
 import { inspectState } from "../src/state.ts";
 import { terraformWorkspace, type Workspace } from "./terraform-fixture.ts";
 
-const keys: Keyring = { passphrase: "correct horse battery staple", scrypt: { N: 2 ** 12, r: 8, p: 1 } };
+const keys = { passphrase: "correct horse battery staple", scrypt: { N: 2 ** 12, r: 8, p: 1 } };
 let dir: string;
 let store: LocalStore;
 let ws: Workspace;
