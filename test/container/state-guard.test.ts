@@ -53,9 +53,27 @@ interface Repo {
   state(): Promise<Buffer>;
 }
 
-async function newRepo(name: string): Promise<Repo> {
+/** A file managed by the simulation `local` provider (docker/providers): editing it is drift. */
+const DRIFT_TF = `variable "value" {
+  type    = string
+  default = ""
+}
+
+terraform {
+  required_providers {
+    local = { source = "pipes.local/sim/local" }
+  }
+}
+
+resource "local_file" "motd" {
+  filename = "\${path.module}/motd.txt"
+  content  = "hello from terraform\\n"
+}
+`;
+
+async function newRepo(name: string, configuration = MAIN_TF): Promise<Repo> {
   const dir = await mkdtemp(path.join(tmpdir(), `state-guard-contract-${name}-`));
-  await writeFile(path.join(dir, "main.tf"), MAIN_TF);
+  await writeFile(path.join(dir, "main.tf"), configuration);
   await writeFile(path.join(dir, ".gitignore"), ".terraform*\nterraform.tfstate*\n");
   const git = (...args: string[]) =>
     execFileSync("git", args, {
@@ -72,8 +90,13 @@ async function newRepo(name: string): Promise<Repo> {
   git("init", "-q", "-b", "main");
   git("add", ".");
   git("commit", "-q", "-m", "infrastructure");
+  // The simulation providers' filesystem mirror (docker/providers), as the image has it.
+  const providers = execFileSync("bash", [path.join(repositoryRoot, "docker/providers/build.sh"), "--env"], {
+    encoding: "utf8",
+  });
   const env = {
     ...process.env,
+    TF_CLI_CONFIG_FILE: /TF_CLI_CONFIG_FILE=(\S+)/.exec(providers)?.[1] ?? "",
     TF_DATA_DIR: path.join(dir, ".terraform-host"),
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",
@@ -345,6 +368,55 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
       commit: repo.head,
     });
     expect((await resultOf(repo)).store).toBe("s3://acme-state-backups/live/dev");
+  });
+
+  it("finds a file changed behind Terraform's back, and reverts it only when approved on a protected branch", async () => {
+    const repo = await newRepo("drift", DRIFT_TF);
+    repo.apply("unused");
+    const motd = path.join(repo.dir, "motd.txt");
+    expect(await readFile(motd, "utf8")).toBe("hello from terraform\n");
+    const clean = await run(repo, { MODE: "drift" });
+    expect(clean.exitCode).toBe(0);
+    expect(clean.output).toContain("PASS: target .: no drift");
+
+    await writeFile(motd, "edited by hand on the server\n");
+    const found = await run(repo, { MODE: "drift" });
+    expect(found.exitCode).toBe(0);
+    expect(found.output).toContain("WARN: target .: 1 resource changed outside Terraform (local_file.motd)");
+    const result = await resultOf(repo);
+    expect(result.drift[0].drifted[0]).toMatchObject({ address: "local_file.motd" });
+    expect(result.drift[0].drifted[0].attributes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: "content",
+          before: "hello from terraform\n",
+          after: "edited by hand on the server\n",
+        }),
+      ]),
+    );
+    expect((await run(repo, { MODE: "drift", DRIFT_ACTION: "fail" })).exitCode).toBe(1);
+
+    const refused = await runPipeContainer({
+      image: IMAGE,
+      pipe: PIPE,
+      cloneDir: repo.dir,
+      step: { commit: repo.head, branch: "feature/x" },
+      variables: {
+        MODE: "drift",
+        REMEDIATION: "revert",
+        REMEDIATION_APPROVED: "true",
+        CODE_INSIGHTS: "false",
+      },
+      env: { NO_COLOR: "1" },
+    });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.output).toContain("drift remediation revert of target . refused");
+    expect(await readFile(motd, "utf8")).toBe("edited by hand on the server\n");
+
+    const reverted = await run(repo, { MODE: "drift", REMEDIATION: "revert", REMEDIATION_APPROVED: "true" });
+    expect(reverted.exitCode).toBe(0);
+    expect(reverted.output).toContain("reverted to the configuration, no drift remains");
+    expect(await readFile(motd, "utf8")).toBe("hello from terraform\n");
   });
 
   it("names a bad variable, exits 2 without a stack trace, and writes nothing", async () => {

@@ -16,8 +16,10 @@ import {
   PipeError,
 } from "@pipes/core";
 import { type ObjectStore, openStore } from "@pipes/storage";
+import { parseTargetsConfig, selectTargets, type Target } from "@pipes/terraform";
 import { auditStore } from "./audit.ts";
 import { type Backup, backupState, type Keyring, listBackups, readBackup } from "./backups.ts";
+import { detectDrift, remediate } from "./drift-run.ts";
 import { makeKeyring } from "./keys.ts";
 import { pushBack, restoreToFile, selectVersion, type VersionSelector } from "./restore.ts";
 import { decide, type GuardResult, type Reason, versionEntry } from "./result.ts";
@@ -327,6 +329,113 @@ async function auditMode(input: ModeInput, store: ObjectStore): Promise<ModeOutc
   };
 }
 
+/** The drift targets: the multicloud-plan targets file's rule for this run, or WORKING_DIR alone. */
+async function driftTargets({ vars, context }: ModeInput): Promise<DriftTarget[]> {
+  const file = path.resolve(context.cloneDir, vars.CONFIG_FILE);
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined)
+    return [
+      {
+        name: vars.WORKING_DIR,
+        directory: vars.WORKING_DIR,
+        workspace: vars.WORKSPACE ?? "default",
+        varFiles: [],
+        backendConfig: vars.BACKEND_CONFIG,
+      },
+    ];
+  const selection = selectTargets(
+    parseTargetsConfig(text, vars.CONFIG_FILE, ["guard", "validation"]),
+    { branch: context.branch, tag: context.tag, prDestinationBranch: context.prDestinationBranch },
+    { source: vars.CONFIG_FILE, ...(vars.TARGETS.length ? { only: vars.TARGETS } : {}) },
+  );
+  return selection.targets;
+}
+
+type DriftTarget = Pick<Target, "name" | "directory" | "workspace" | "varFiles" | "backendConfig">;
+type DriftEntry = NonNullable<GuardResult["drift"]>[number];
+
+async function driftMode(input: ModeInput): Promise<ModeOutcome> {
+  const { vars, context, env, log } = input;
+  const reasons: Reason[] = [];
+  const drift: DriftEntry[] = [];
+  const action = vars.DRIFT_ACTION === "fail" ? "FAIL" : "WARN";
+  for (const target of await driftTargets(input)) {
+    const opts = {
+      binary: vars.BINARY,
+      moduleDir: path.resolve(context.cloneDir, target.directory),
+      dataDir: path.join(context.pipeStorageDir, "tfdata", `drift-${target.name.replace(/[^\w.-]+/g, "_")}`),
+      target: target.name,
+      workspace: target.workspace,
+      varFiles: target.varFiles,
+      backendConfig: target.backendConfig,
+      env: { ...env, CHECKPOINT_DISABLE: "1" },
+      log,
+    };
+    log.info(`target ${target.name}: ${vars.BINARY} plan -refresh-only in ${target.directory}`);
+    const found = await detectDrift(opts);
+    const entry: DriftEntry = {
+      target: target.name,
+      drifted: found.drifted,
+      remediation: { mode: vars.REMEDIATION, applied: false, remaining: null },
+    };
+    drift.push(entry);
+    const addresses = found.drifted.map((r) => r.address);
+    if (addresses.length === 0) {
+      reasons.push({ verdict: "PASS", code: "NO_DRIFT", message: `target ${target.name}: no drift` });
+      continue;
+    }
+    const what = `target ${target.name}: ${addresses.length} resource${addresses.length === 1 ? "" : "s"} changed outside Terraform (${addresses.slice(0, 10).join(", ")}${addresses.length > 10 ? ", …" : ""})`;
+    if (vars.REMEDIATION === "report") {
+      reasons.push({
+        verdict: action,
+        code: "DRIFT",
+        message: what,
+        suggestion:
+          "REMEDIATION=accept records the real world in the state; REMEDIATION=revert applies the configuration.",
+      });
+      continue;
+    }
+    try {
+      const done = await remediate(vars.REMEDIATION, {
+        ...opts,
+        approval: {
+          approved: vars.REMEDIATION_APPROVED,
+          branch: context.branch,
+          protectedBranches: vars.PROTECTED_BRANCHES,
+        },
+      });
+      entry.remediation = {
+        mode: vars.REMEDIATION,
+        applied: done.applied,
+        remaining: done.after.drifted.length,
+      };
+      const remaining = done.after.drifted.length;
+      reasons.push(
+        remaining
+          ? {
+              verdict: "FAIL",
+              code: "DRIFT_REMAINS",
+              message: `${what}; after ${vars.REMEDIATION}, ${remaining} still drift`,
+            }
+          : {
+              verdict: "WARN",
+              code: vars.REMEDIATION === "accept" ? "DRIFT_ACCEPTED" : "DRIFT_REVERTED",
+              message: `${what}; ${vars.REMEDIATION === "accept" ? "accepted into the state" : "reverted to the configuration"}, no drift remains`,
+            },
+      );
+    } catch (error) {
+      if (!(error instanceof PipeError) || error.exitCode !== ExitCode.failed) throw error;
+      reasons.push({
+        verdict: "FAIL",
+        code: error.code,
+        message: `${what}; ${error.message}`,
+        ...(error.suggestion ? { suggestion: error.suggestion } : {}),
+      });
+    }
+  }
+  return { reasons, details: { drift } };
+}
+
 const MODES: Record<Variables["MODE"], (input: ModeInput, store: ObjectStore) => Promise<ModeOutcome>> = {
   backup: backupMode,
   retention: (input, store) => retentionMode(input, store),
@@ -336,9 +445,7 @@ const MODES: Record<Variables["MODE"], (input: ModeInput, store: ObjectStore) =>
   locks: async () => {
     throw new InputError("MODE=locks is not available in this version", { code: "MODE" });
   },
-  drift: async () => {
-    throw new InputError("MODE=drift is not available in this version", { code: "MODE" });
-  },
+  drift: (input) => driftMode(input),
 };
 
 /** Runs the MODE; a guard's refusal is a FAIL result, every other error propagates. */
