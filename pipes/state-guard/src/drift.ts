@@ -61,15 +61,27 @@ function markedSensitive(marks: unknown, path: readonly Step[]): boolean {
   return mark === true;
 }
 
-/** The paths of the leaves where `before` and `after` differ; objects and lists are walked. */
-function changedPaths(before: unknown, after: unknown, path: Step[] = []): Step[][] {
-  if (Array.isArray(before) && Array.isArray(after)) {
+/**
+ * The paths of the leaves where `before` and `after` differ; objects and lists are walked, except
+ * where `isSensitive` says a path is sensitive: a sensitive map or list is one masked attribute, so
+ * neither its keys nor which of its items changed show.
+ */
+function changedPaths(
+  before: unknown,
+  after: unknown,
+  isSensitive: (path: readonly Step[]) => boolean,
+  path: Step[] = [],
+): Step[][] {
+  const walk = !isSensitive(path);
+  if (walk && Array.isArray(before) && Array.isArray(after)) {
     const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) => changedPaths(before[i], after[i], [...path, i])).flat();
+    return Array.from({ length }, (_, i) =>
+      changedPaths(before[i], after[i], isSensitive, [...path, i]),
+    ).flat();
   }
-  if (isObject(before) && isObject(after)) {
+  if (walk && isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((key) => changedPaths(before[key], after[key], [...path, key]));
+    return keys.flatMap((key) => changedPaths(before[key], after[key], isSensitive, [...path, key]));
   }
   return JSON.stringify(before ?? null) === JSON.stringify(after ?? null) ? [] : [path];
 }
@@ -113,17 +125,18 @@ export function driftFromPlan(planJson: unknown, target: string): DriftReport {
       const action = changeAction(rc.change.actions);
       const { before, after, before_sensitive: beforeMarks, after_sensitive: afterMarks } = rc.change;
       const shown = redactChange(before, beforeMarks, after, afterMarks);
+      const isSensitive = (path: readonly Step[]) =>
+        markedSensitive(beforeMarks, path) || markedSensitive(afterMarks, path);
       const attributes =
         action === "update"
-          ? changedPaths(before, after).map((path): DriftedAttribute => {
-              const sensitive = markedSensitive(beforeMarks, path) || markedSensitive(afterMarks, path);
-              return {
+          ? changedPaths(before, after, isSensitive).map(
+              (path): DriftedAttribute => ({
                 path: pathText(path),
                 before: valueAt(shown.before, path),
                 after: valueAt(shown.after, path),
-                sensitive,
-              };
-            })
+                sensitive: isSensitive(path),
+              }),
+            )
           : [];
       return { address: rc.address, type: rc.type, action, attributes };
     });

@@ -69,6 +69,8 @@ function capturingLog(): { log: Logger; text: () => string } {
   return { log: new Logger({ env: { NO_COLOR: "1" }, stdout: sink, stderr: sink }), text: () => text };
 }
 
+const quietLog = () => capturingLog().log;
+
 interface Applied {
   dir: string;
   opts: DriftOptions;
@@ -93,7 +95,7 @@ async function applied(binary: Binary, workspace = "default"): Promise<Applied> 
     TF_INPUT: "0",
   };
   const setup = { cwd: dir, env: { ...env, TF_DATA_DIR: path.join(dir, ".tf-setup") } };
-  const quiet = capturingLog().log;
+  const quiet = quietLog();
   await runTool({ tool: binary, args: ["init", "-input=false", "-no-color"], ...setup }, quiet);
   if (workspace !== "default")
     await runTool({ tool: binary, args: ["workspace", "new", "-no-color", workspace], ...setup }, quiet);
@@ -152,6 +154,18 @@ async function drift(ws: Applied): Promise<void> {
     db.instance_class = "db.r5.large";
     db.tags = { team: "payments", owner: "ops" };
   });
+}
+
+/** `show -json` of a `plan -refresh-only` run outside the pipe, as a user would make it. */
+async function refreshOnlyPlanJson(ws: Applied): Promise<unknown> {
+  const run = { cwd: ws.dir, env: { ...ws.opts.env, TF_DATA_DIR: path.join(ws.dir, ".tf-setup") } };
+  const plan = ["plan", "-refresh-only", "-input=false", "-no-color", "-var-file=secrets.tfvars"];
+  await runTool({ tool: ws.opts.binary, args: [...plan, "-out=drift.tfplan"], ...run }, quietLog());
+  const shown = await runTool(
+    { tool: ws.opts.binary, args: ["show", "-json", "drift.tfplan"], ...run },
+    quietLog(),
+  );
+  return JSON.parse(shown.stdout);
 }
 
 const protectedMain = { approved: true, branch: "main", protectedBranches: ["main", "release/*"] };
@@ -268,29 +282,36 @@ describe.each(["terraform", "tofu"] as const)("drift with %s", (binary) => {
   it("reads the drift from the plan JSON of a real refresh-only plan, and refuses the JSON of a state", async () => {
     const ws = await applied(binary);
     await drift(ws);
-    const env = { ...ws.opts.env, TF_DATA_DIR: path.join(ws.dir, ".tf-setup") };
-    const log = capturingLog().log;
-    const args = [
-      "plan",
-      "-refresh-only",
-      "-input=false",
-      "-no-color",
-      "-var-file=secrets.tfvars",
-      "-out=drift.tfplan",
-    ];
-    await runTool({ tool: binary, args, cwd: ws.dir, env }, log);
-    const plan = await runTool(
-      { tool: binary, args: ["show", "-json", "drift.tfplan"], cwd: ws.dir, env },
-      log,
-    );
-    const report = driftFromPlan(JSON.parse(plan.stdout), "from-file");
+    const report = driftFromPlan(await refreshOnlyPlanJson(ws), "from-file");
     expect(report.drifted.map((r) => `${r.address} ${r.attributes.map((a) => a.path).join(",")}`)).toEqual([
       "aws_db_instance.orders instance_class,password,tags.owner",
       "local_file.motd content,id",
     ]);
-    const state = await runTool({ tool: binary, args: ["show", "-json"], cwd: ws.dir, env }, log);
+    const env = { ...ws.opts.env, TF_DATA_DIR: path.join(ws.dir, ".tf-setup") };
+    const state = await runTool({ tool: binary, args: ["show", "-json"], cwd: ws.dir, env }, quietLog());
     expect(() => driftFromPlan(JSON.parse(state.stdout), "from-file")).toThrow(
       /looks like the JSON of a state/,
     );
+  });
+  it("shows a drifted sensitive map as one masked attribute, without its keys or values", async () => {
+    const ws = await applied(binary);
+    await drift(ws);
+    const plan = (await refreshOnlyPlanJson(ws)) as {
+      resource_drift: { address: string; change: Record<string, unknown> }[];
+    };
+    // The sim provider has no sensitive map: mark `tags` as a provider with one (or `sensitive()`) does.
+    const db = plan.resource_drift.find((r) => r.address === "aws_db_instance.orders");
+    if (!db) throw new Error("the real plan has no drift of aws_db_instance.orders");
+    for (const marks of ["before_sensitive", "after_sensitive"])
+      db.change[marks] = { ...(db.change[marks] as object), tags: true };
+    const report = driftFromPlan(plan, "from-file");
+    const attributes = report.drifted.find((r) => r.address === "aws_db_instance.orders")?.attributes;
+    expect(attributes?.find((a) => a.path.startsWith("tags"))).toEqual({
+      path: "tags",
+      before: SENSITIVE,
+      after: SENSITIVE,
+      sensitive: true,
+    });
+    expect(JSON.stringify(report)).not.toMatch(/owner|ops|payments/);
   });
 });
