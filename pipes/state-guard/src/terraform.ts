@@ -1,4 +1,5 @@
 /** The state through its backend: `terraform|tofu init` then `state pull`, so every backend works. */
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { type Logger, runTool } from "@pipes/core";
 
@@ -16,8 +17,13 @@ export interface StateSource {
 }
 
 function env(source: StateSource): Record<string, string | undefined> {
+  // runTool extends the process environment: a setting there reaches the tool too.
+  const cliConfig = source.env?.TF_CLI_CONFIG_FILE ?? process.env.TF_CLI_CONFIG_FILE;
   return {
     ...source.env,
+    // tofu prints "Unable to open CLI configuration file" on stdout, before the state `state pull`
+    // prints: a configuration file that does not exist configures nothing, so leave it out.
+    ...(cliConfig && !existsSync(cliConfig) ? { TF_CLI_CONFIG_FILE: undefined } : {}),
     TF_DATA_DIR: source.dataDir,
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
