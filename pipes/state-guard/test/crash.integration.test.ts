@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { LocalStore } from "@pipes/storage";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { auditStore } from "../src/audit.ts";
 import { backupState, listBackups, readBackup } from "../src/backups.ts";
 import { sha256 } from "../src/state.ts";
 import { CRASH_KEYS } from "./crash-keys.ts";
@@ -73,6 +74,27 @@ async function killedAt(step: string, state: Uint8Array): Promise<void> {
   expect(await exited).toBe("SIGKILL");
 }
 
+const serialOf = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString("utf8")).serial as number;
+/** Steps killed before the rename: the object never reached its key. */
+const BEFORE_RENAME = ["open", "write", "fsync", "rename"];
+/** Steps at which the child holds a temp file under .pipes-tmp/ (opened, not yet renamed). */
+const TEMP_FILE_LEFT = ["write", "fsync", "rename"];
+
+/** What a user sees after the kill: the audit and what each listed backup decrypts to. */
+async function expectOnlyWholeBackups(store: LocalStore, sources: readonly Uint8Array[]): Promise<void> {
+  const listed = await listBackups(store);
+  expect(listed).toHaveLength(sources.length);
+  for (const [i, backup] of listed.entries()) {
+    const { plaintext } = await readBackup(store, backup, CRASH_KEYS);
+    expect(sha256(plaintext)).toBe(sha256(sources[i] as Uint8Array));
+  }
+  // Everything under the store's prefix is a whole backup: no problem, no object the audit cannot read.
+  const audit = await auditStore(store, CRASH_KEYS);
+  expect(audit.problems).toEqual([]);
+  expect(audit.checked).toBe(sources.length);
+  expect((await store.list("")).map((o) => o.key)).toEqual(listed.map((b) => b.key));
+}
+
 describe("a backup SIGKILLed part way", () => {
   it.each(["open", "write", "fsync", "rename", "fsync-dir", "verify"])(
     "before %s leaves every earlier version readable, nothing half-written listed, and the next run succeeds",
@@ -86,26 +108,28 @@ describe("a backup SIGKILLed part way", () => {
       await killedAt(step, states[2] as Uint8Array);
 
       const after = await listBackups(store);
-      // Every earlier version is still there and opens to the state it was made from.
-      for (const [i, backup] of earlier.entries()) {
-        expect(after.map((b) => b.key)).toContain(backup.key);
-        const { plaintext } = await readBackup(store, backup, CRASH_KEYS);
-        expect(sha256(plaintext)).toBe(sha256(states[i] as Uint8Array));
-      }
-      // Whatever is listed reads whole: a kill before the rename leaves no new backup; after it, a complete one.
-      for (const backup of after) await readBackup(store, backup, CRASH_KEYS);
-      const beforeRename = ["open", "write", "fsync", "rename"].includes(step);
-      expect(after).toHaveLength(beforeRename ? 2 : 3);
-      const newest = after.at(-1);
-      expect(newest?.serial).toBe(
-        beforeRename
-          ? earlier[1]?.serial
-          : JSON.parse(Buffer.from(states[2] as Uint8Array).toString()).serial,
-      );
+      // Every earlier version is still there, under its key, and opens to the state it was made from.
+      for (const backup of earlier) expect(after.map((b) => b.key)).toContain(backup.key);
+      const beforeRename = BEFORE_RENAME.includes(step);
+      // A kill before the rename leaves no new backup; after it, a complete one (decrypts, hash matches).
+      await expectOnlyWholeBackups(store, beforeRename ? states.slice(0, 2) : states);
+      expect(after.at(-1)?.serial).toBe(serialOf(states[beforeRename ? 1 : 2] as Uint8Array));
+      // The half-written object is really there, as a temp file the store never lists.
+      expect(await store.leftovers()).toHaveLength(TEMP_FILE_LEFT.includes(step) ? 1 : 0);
 
       const next = await backupState(store, states[2] as Uint8Array, { keys: CRASH_KEYS });
       expect(next.status).toBe(beforeRename ? "created" : "unchanged");
-      expect(await listBackups(store)).toHaveLength(3);
+      await expectOnlyWholeBackups(store, states);
     },
   );
+
+  it("the first backup of an empty store killed before its rename leaves no backup, and the next run creates it", async () => {
+    await killedAt("fsync", states[0] as Uint8Array);
+    const store = new LocalStore(dir);
+    expect(await store.leftovers()).toHaveLength(1);
+    await expectOnlyWholeBackups(store, []);
+
+    expect((await backupState(store, states[0] as Uint8Array, { keys: CRASH_KEYS })).status).toBe("created");
+    await expectOnlyWholeBackups(store, states.slice(0, 1));
+  });
 });
