@@ -1,0 +1,96 @@
+/**
+ * The backend `init` resolved: Terraform and OpenTofu write it to `<TF_DATA_DIR>/terraform.tfstate`
+ * (`backend.type`, `backend.config` with every -backend-config merged in). A root module without a
+ * backend block has no such file: its backend is the implied `local`.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { type Logger, PipeError, runTool } from "@pipes/core";
+import { BINARY_VERSIONS, type StateSource } from "../terraform.ts";
+
+export interface ResolvedBackend {
+  type: string;
+  config: Record<string, unknown>;
+  workspace: string;
+  moduleDir: string;
+}
+
+/** The tool's environment for `source` (the same rules as pullState's). */
+export function toolEnv(source: StateSource): Record<string, string | undefined> {
+  const cliConfig = source.env?.TF_CLI_CONFIG_FILE ?? process.env.TF_CLI_CONFIG_FILE;
+  return {
+    ...source.env,
+    // tofu warns on stdout about a CLI configuration file that does not exist: leave it out.
+    ...(cliConfig && !existsSync(cliConfig) ? { TF_CLI_CONFIG_FILE: undefined } : {}),
+    TF_DATA_DIR: source.dataDir,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    TF_WORKSPACE: source.workspace,
+  };
+}
+
+/** `init -reconfigure` (like pullState), then the backend it wrote down. */
+export async function initBackend(source: StateSource, log: Logger): Promise<ResolvedBackend> {
+  await mkdir(source.dataDir, { recursive: true });
+  await runTool(
+    {
+      tool: source.binary,
+      expectedVersion: BINARY_VERSIONS[source.binary],
+      cwd: source.moduleDir,
+      env: toolEnv(source),
+      args: [
+        "init",
+        "-input=false",
+        "-no-color",
+        "-reconfigure",
+        ...(source.backendConfig ?? []).map((item) => `-backend-config=${item}`),
+      ],
+    },
+    log,
+  );
+  return readResolvedBackend(source);
+}
+
+export async function readResolvedBackend(source: StateSource): Promise<ResolvedBackend> {
+  const file = path.join(source.dataDir, "terraform.tfstate");
+  const workspace = source.workspace ?? (await selectedWorkspace(source.dataDir));
+  if (!existsSync(file)) return { type: "local", config: {}, workspace, moduleDir: source.moduleDir };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new PipeError(`The backend that init wrote to ${file} is not JSON`, {
+      code: "LOCK_BACKEND",
+      suggestion: "Remove the data directory and run again: init writes it anew.",
+      cause: error,
+    });
+  }
+  const backend = (parsed as { backend?: { type?: unknown; config?: unknown } } | null)?.backend;
+  if (typeof backend?.type !== "string")
+    return { type: "local", config: {}, workspace, moduleDir: source.moduleDir };
+  const config =
+    typeof backend.config === "object" && backend.config !== null
+      ? (backend.config as Record<string, unknown>)
+      : {};
+  return { type: backend.type, config, workspace, moduleDir: source.moduleDir };
+}
+
+async function selectedWorkspace(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, "environment");
+  return existsSync(file) ? (await readFile(file, "utf8")).trim() || "default" : "default";
+}
+
+/** A string setting of the resolved backend (an empty string or null is unset). */
+export function setting(backend: ResolvedBackend, name: string): string | undefined {
+  const value = backend.config[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** A nested string setting such as `endpoints.s3`. */
+export function nestedSetting(backend: ResolvedBackend, block: string, name: string): string | undefined {
+  const value = backend.config[block];
+  const inner =
+    typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof inner === "string" && inner !== "" ? inner : undefined;
+}
