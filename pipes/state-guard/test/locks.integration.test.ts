@@ -1,0 +1,269 @@
+/**
+ * Real locks held by real `tofu apply` runs (a terraform_data whose local-exec provisioner sleeps),
+ * on the local backend, the s3 backend with use_lockfile and with dynamodb_table on moto, and the
+ * pg backend on PostgreSQL. A run killed with SIGKILL leaves its lock behind where the backend
+ * keeps locks as data (s3, DynamoDB); a run stopped with SIGSTOP (hung) keeps a process-bound lock
+ * (local, pg) held. state-guard finds each with the holder tofu wrote, calls it stale past a small
+ * threshold, and force-unlocks it, after which `tofu plan -lock-timeout=0s` runs.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { hostname, tmpdir, userInfo } from "node:os";
+import path from "node:path";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { runTool } from "@pipes/core";
+import { type Moto, type Postgres, startMoto, startPostgres } from "@pipes/testkit";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findLocks, forceUnlock, type HeldLock, lockVerdict } from "../src/locks.ts";
+import type { StateSource } from "../src/terraform.ts";
+import { quietLog } from "./terraform-fixture.ts";
+
+const log = quietLog();
+let moto: Moto;
+let pg: Postgres;
+const holders: ChildProcess[] = [];
+
+beforeAll(async () => {
+  [moto, pg] = await Promise.all([startMoto(), startPostgres()]);
+  const s3 = new S3Client({
+    endpoint: moto.endpoint,
+    region: moto.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: "tfstate" }));
+  const dynamodb = new DynamoDBClient({
+    endpoint: moto.endpoint,
+    region: moto.region,
+    credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
+  });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: "tf-locks",
+      AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}, 120_000);
+afterEach(() => {
+  // Each holder runs in its own process group (tofu and its provisioner's sleep): end the group.
+  for (const child of holders.splice(0)) {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+  }
+});
+afterAll(async () => {
+  await moto?.stop();
+  await pg?.stop();
+});
+
+interface LockedModule {
+  source: StateSource;
+  /** Starts `tofu apply` and resolves once it holds the lock (its provisioner is running). */
+  holdLock(): Promise<ChildProcess>;
+  /** `tofu plan -lock-timeout=0s` with the pipe's data dir: its exit code and output. */
+  plan(): Promise<{ exitCode: number; output: string }>;
+}
+
+async function lockedModule(backend: string | undefined, backendConfig = ""): Promise<LockedModule> {
+  const dir = await mkdtemp(path.join(tmpdir(), `state-guard-locks-${backend ?? "local"}-`));
+  await writeFile(
+    path.join(dir, "main.tf"),
+    `${backend ? `terraform {\n  backend "${backend}" {}\n}\n\n` : ""}resource "terraform_data" "slow" {\n  provisioner "local-exec" {\n    command = "sleep 120"\n  }\n}\n`,
+  );
+  await writeFile(path.join(dir, "backend.hcl"), backendConfig);
+  const env = { ...moto.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  const backendArgs = backend ? ["-backend-config=backend.hcl"] : [];
+  const holderEnv = { ...env, TF_DATA_DIR: path.join(dir, ".tfdata") };
+  const source: StateSource = {
+    binary: "tofu",
+    moduleDir: dir,
+    dataDir: path.join(dir, ".state-guard"),
+    ...(backend ? { backendConfig: ["backend.hcl"] } : {}),
+    env,
+  };
+  return {
+    source,
+    async holdLock() {
+      await runTool(
+        {
+          tool: "tofu",
+          args: ["init", "-input=false", "-no-color", ...backendArgs],
+          cwd: dir,
+          env: holderEnv,
+        },
+        log,
+      );
+      const child = spawn("tofu", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+        cwd: dir,
+        env: { ...process.env, ...holderEnv },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      holders.push(child);
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`tofu apply did not start its provisioner:\n${output}`)),
+          60_000,
+        );
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("Provisioning with 'local-exec'")) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout?.on("data", read);
+        child.stderr?.on("data", read);
+        child.once("exit", (code) => reject(new Error(`tofu apply exited with ${code}:\n${output}`)));
+      });
+      return child;
+    },
+    async plan() {
+      const result = await runTool(
+        {
+          tool: "tofu",
+          args: ["plan", "-lock-timeout=0s", "-input=false", "-no-color"],
+          cwd: dir,
+          env: { ...env, TF_DATA_DIR: source.dataDir },
+          okExitCodes: [0, 1],
+        },
+        log,
+      );
+      return { exitCode: result.exitCode, output: result.stdout + result.stderr };
+    },
+  };
+}
+
+/** Waits until `ms` have passed since the lock was created: its age is then real, not assumed. */
+async function ageAtLeast(lock: HeldLock, ms: number): Promise<void> {
+  const wait = (lock.created?.getTime() ?? Date.now()) + ms - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+function expectTofuHolder(lock: HeldLock | undefined, backend: string, info: RegExp) {
+  expect(lock).toMatchObject({
+    backend,
+    who: `${userInfo().username}@${hostname()}`,
+    operation: "OperationTypeApply",
+    version: "1.12.6",
+    info: expect.stringMatching(info),
+  });
+  expect(lock?.created?.getTime()).toBeGreaterThan(Date.now() - 120_000);
+}
+
+async function expectStaleThenForceUnlocked(module: LockedModule, lock: HeldLock) {
+  await ageAtLeast(lock, 2500);
+  const verdict = lockVerdict([lock], { staleAfterSeconds: 1, staleAction: "fail" }, new Date());
+  expect(verdict.verdict).toBe("FAIL");
+  expect(verdict.reasons[0]).toMatch(/is stale: held for \d+ s, longer than 1 s/);
+  expect(lockVerdict([lock], { staleAfterSeconds: 3600, staleAction: "fail" }, new Date()).verdict).toBe(
+    "PASS",
+  );
+
+  await forceUnlock(module.source, lock, log);
+  expect(await findLocks(module.source, {}, log)).toEqual([]);
+  expect(await module.plan()).toMatchObject({ exitCode: 0 });
+}
+
+const s3Backend = (extra: string) => () =>
+  `bucket = "tfstate"
+key = "live/${extra.includes("dynamodb") ? "dynamodb" : "lockfile"}/terraform.tfstate"
+region = "${moto.region}"
+endpoints = { s3 = "${moto.endpoint}", dynamodb = "${moto.endpoint}" }
+use_path_style = true
+skip_credentials_validation = true
+skip_requesting_account_id = true
+skip_metadata_api_check = true
+skip_region_validation = true
+skip_s3_checksum = true
+${extra}
+`;
+
+describe.each([
+  [
+    "use_lockfile",
+    s3Backend("use_lockfile = true"),
+    /^s3:\/\/tfstate\/live\/lockfile\/terraform\.tfstate\.tflock$/,
+  ],
+  [
+    "dynamodb_table",
+    s3Backend('dynamodb_table = "tf-locks"'),
+    /^DynamoDB table tf-locks, LockID tfstate\/live\/dynamodb\/terraform\.tfstate$/,
+  ],
+] as const)("the s3 backend with %s on moto", (_kind, config, where) => {
+  it("finds the lock a running apply holds, and the one a killed apply left, stale, until force-unlock", async () => {
+    const module = await lockedModule("s3", config());
+    const holder = await module.holdLock();
+    const [held, ...others] = await findLocks(module.source, {}, log);
+    expect(others).toEqual([]);
+    expectTofuHolder(held, "s3", where);
+    expect((await module.plan()).output).toContain("Error acquiring the state lock");
+
+    if (holder.pid) process.kill(-holder.pid, "SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    const left = await findLocks(module.source, {}, log);
+    expect(left.map((l) => l.id)).toEqual([held?.id]);
+    await expectStaleThenForceUnlocked(module, left[0] as HeldLock);
+  }, 180_000);
+});
+
+describe("the pg backend on PostgreSQL", () => {
+  it("finds the session holding a hung apply's advisory lock, and ends it on force-unlock", async () => {
+    const module = await lockedModule("pg", `conn_str = "${pg.connectionString}"\n`);
+    // A first apply creates the workspace's row (the lock of a new workspace is the creation lock).
+    const first = await module.holdLock();
+    if (first.pid) process.kill(-first.pid, "SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    // A killed run's session closes with its socket: PostgreSQL drops the lock itself.
+    await expect.poll(() => findLocks(module.source, {}, log), { timeout: 10_000 }).toEqual([]);
+
+    const holder = await module.holdLock();
+    const [held, ...others] = await findLocks(module.source, {}, log);
+    expect(others).toEqual([]);
+    expect(held).toMatchObject({
+      backend: "pg",
+      id: expect.stringMatching(/^pg-pid-\d+$/),
+      who: expect.stringContaining("postgres@127.0.0.1"),
+      path: "terraform_remote_state.states/default",
+      info: expect.stringMatching(/^a pg advisory lock on states row \d+ of terraform_remote_state\.states/),
+    });
+    expect((await module.plan()).output).toContain("Error acquiring the state lock");
+
+    // Hung, not dead: the session and its lock stay.
+    if (holder.pid) process.kill(-holder.pid, "SIGSTOP");
+    await expectStaleThenForceUnlocked(module, held as HeldLock);
+  }, 180_000);
+});
+
+describe("the local backend", () => {
+  it("finds a hung apply's lock, refuses to force it, and sees it gone once the process is killed", async () => {
+    const module = await lockedModule(undefined);
+    const holder = await module.holdLock();
+    if (holder.pid) process.kill(-holder.pid, "SIGSTOP");
+    const [held, ...others] = await findLocks(module.source, {}, log);
+    expect(others).toEqual([]);
+    expectTofuHolder(held, "local", /\.terraform\.tfstate\.lock\.info \(process \d+\)$/);
+    expect(held?.path).toBe("terraform.tfstate");
+    await ageAtLeast(held as HeldLock, 2500);
+    expect(
+      lockVerdict([held as HeldLock], { staleAfterSeconds: 1, staleAction: "warn" }, new Date()).verdict,
+    ).toBe("WARN");
+    await expect(forceUnlock(module.source, held as HeldLock, log)).rejects.toMatchObject({
+      code: "LOCK_LOCAL",
+    });
+    expect((await module.plan()).output).toContain("Error acquiring the state lock");
+
+    // SIGKILL leaves .terraform.tfstate.lock.info behind, but the kernel has dropped the lock.
+    if (holder.pid) process.kill(-holder.pid, "SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    expect(await findLocks(module.source, {}, log)).toEqual([]);
+    expect(await module.plan()).toMatchObject({ exitCode: 0 });
+  }, 180_000);
+});
