@@ -66,6 +66,8 @@ interface LockedModule {
   source: StateSource;
   /** Starts `tofu apply` and resolves once it holds the lock (its provisioner is running). */
   holdLock(): Promise<ChildProcess>;
+  /** An apply that completes (its provisioner does not sleep): the workspace then has a state. */
+  applyNow(): Promise<void>;
   /** `tofu plan -lock-timeout=0s` with the pipe's data dir: its exit code and output. */
   plan(): Promise<{ exitCode: number; output: string }>;
 }
@@ -74,7 +76,7 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
   const dir = await mkdtemp(path.join(tmpdir(), `state-guard-locks-${backend ?? "local"}-`));
   await writeFile(
     path.join(dir, "main.tf"),
-    `${backend ? `terraform {\n  backend "${backend}" {}\n}\n\n` : ""}resource "terraform_data" "slow" {\n  provisioner "local-exec" {\n    command = "sleep 120"\n  }\n}\n`,
+    `${backend ? `terraform {\n  backend "${backend}" {}\n}\n\n` : ""}resource "terraform_data" "slow" {\n  triggers_replace = var.sleep\n  provisioner "local-exec" {\n    command = "sleep \${var.sleep}"\n  }\n}\n\nvariable "sleep" {\n  default = 120\n}\n`,
   );
   await writeFile(path.join(dir, "backend.hcl"), backendConfig);
   const env = { ...moto.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
@@ -124,6 +126,26 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
         child.once("exit", (code) => reject(new Error(`tofu apply exited with ${code}:\n${output}`)));
       });
       return child;
+    },
+    async applyNow() {
+      await runTool(
+        {
+          tool: "tofu",
+          args: ["init", "-input=false", "-no-color", ...backendArgs],
+          cwd: dir,
+          env: holderEnv,
+        },
+        log,
+      );
+      await runTool(
+        {
+          tool: "tofu",
+          args: ["apply", "-auto-approve", "-input=false", "-no-color", "-var=sleep=0"],
+          cwd: dir,
+          env: holderEnv,
+        },
+        log,
+      );
     },
     async plan() {
       const result = await runTool(
@@ -215,28 +237,42 @@ describe.each([
 });
 
 describe("the pg backend on PostgreSQL", () => {
-  it("finds the session holding a hung apply's advisory lock, and ends it on force-unlock", async () => {
-    const module = await lockedModule("pg", `conn_str = "${pg.connectionString}"\n`);
-    // A first apply creates the workspace's row (the lock of a new workspace is the creation lock).
-    const first = await module.holdLock();
-    if (first.pid) process.kill(-first.pid, "SIGKILL");
-    await new Promise((resolve) => first.once("exit", resolve));
-    // A killed run's session closes with its socket: PostgreSQL drops the lock itself.
+  it("finds the session holding a new workspace's creation lock; PostgreSQL drops it when the run is killed", async () => {
+    const module = await lockedModule(
+      "pg",
+      `conn_str = "${pg.connectionString}"\nschema_name = "creation"\n`,
+    );
+    const holder = await module.holdLock();
+    expect(await findLocks(module.source, {}, log)).toEqual([
+      expect.objectContaining({
+        backend: "pg",
+        id: expect.stringMatching(/^pg-pid-\d+$/),
+        info: expect.stringMatching(/^a pg advisory lock on the workspace-creation key of creation\.states/),
+      }),
+    ]);
+    if (holder.pid) process.kill(-holder.pid, "SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    // A killed run's session closes with its socket, and its advisory lock with it.
     await expect.poll(() => findLocks(module.source, {}, log), { timeout: 10_000 }).toEqual([]);
+  }, 180_000);
 
+  it("finds the session holding a hung apply's lock on the workspace's row, and ends it on force-unlock", async () => {
+    const module = await lockedModule("pg", `conn_str = "${pg.connectionString}"\n`);
+    await module.applyNow();
     const holder = await module.holdLock();
     const [held, ...others] = await findLocks(module.source, {}, log);
     expect(others).toEqual([]);
     expect(held).toMatchObject({
       backend: "pg",
       id: expect.stringMatching(/^pg-pid-\d+$/),
-      who: expect.stringContaining("postgres@127.0.0.1"),
+      who: "postgres@127.0.0.1",
       path: "terraform_remote_state.states/default",
       info: expect.stringMatching(/^a pg advisory lock on states row \d+ of terraform_remote_state\.states/),
     });
+    expect(held?.created?.getTime()).toBeGreaterThan(Date.now() - 120_000);
     expect((await module.plan()).output).toContain("Error acquiring the state lock");
 
-    // Hung, not dead: the session and its lock stay.
+    // Hung, not dead: the session and its lock stay until state-guard ends the session.
     if (holder.pid) process.kill(-holder.pid, "SIGSTOP");
     await expectStaleThenForceUnlocked(module, held as HeldLock);
   }, 180_000);

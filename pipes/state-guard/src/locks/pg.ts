@@ -1,6 +1,9 @@
 /**
  * The pg backend locks a workspace with a session advisory lock on its row id in
- * `<schema_name>.states` (and on -1 while it creates a workspace); it writes no LockInfo anywhere,
+ * `<schema_name>.states`, and while the workspace has no row yet on a negative "creation" key (-1 in
+ * Terraform; a negated hash of the schema name since OpenTofu 1.10, so any negative key above
+ * -2^32 in the database is taken as one: another schema's creation can show here too). It writes
+ * no LockInfo anywhere,
  * and the lock ID it prints lives only in the holding process. So the holder is read from
  * PostgreSQL itself: pg_locks (a bigint key k is classid = k >> 32, objid = k & 0xffffffff,
  * objsubid = 1) joined with pg_stat_activity for the session's pid, user, client and start (the
@@ -45,7 +48,7 @@ async function withClient<T>(
 
 interface LockRow {
   pid: number;
-  key: string;
+  row_id: string | null;
   usename: string | null;
   application_name: string | null;
   client_addr: string | null;
@@ -60,22 +63,21 @@ export async function findPgLocks(backend: ResolvedBackend, env: Env, _log: Logg
     ]);
     if (!exists.rows[0]?.found) return [];
     const result = await client.query<LockRow>(
-      `with keys as (
-         select id as key from ${table} where name = $1
-         union all select -1::bigint
-       )
-       select l.pid, k.key::text as key, a.usename, a.application_name, a.client_addr::text as client_addr, a.backend_start
-         from keys k
-         join pg_locks l on l.locktype = 'advisory' and l.granted and l.objsubid = 1
-          and l.classid = ((k.key >> 32) & 4294967295)::oid and l.objid = (k.key & 4294967295)::oid
-          and l.database = (select oid from pg_database where datname = current_database())
+      `select l.pid, s.id::text as row_id, a.usename, a.application_name, host(a.client_addr) as client_addr,
+              a.backend_start
+         from pg_locks l
+         left join ${table} s on s.name = $1
+          and l.classid = ((s.id >> 32) & 4294967295)::oid and l.objid = (s.id & 4294967295)::oid
          left join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+          and l.database = (select oid from pg_database where datname = current_database())
+          and (s.id is not null or l.classid = 4294967295)
         order by l.pid`,
       [backend.workspace],
     );
     return result.rows.map((row): HeldLock => {
       const who = [row.usename, row.client_addr && `@${row.client_addr}`].filter(Boolean).join("");
-      const what = row.key === "-1" ? "the workspace-creation lock" : `states row ${row.key}`;
+      const what = row.row_id === null ? "the workspace-creation key" : `states row ${row.row_id}`;
       return {
         backend: "pg",
         id: `pg-pid-${row.pid}`,
