@@ -4,7 +4,7 @@
  * backend), with backups in the clone (the default) and on S3 (moto), and the spec-validating fake
  * Bitbucket for the Code Insights report.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -417,6 +417,74 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
     expect(reverted.exitCode).toBe(0);
     expect(reverted.output).toContain("reverted to the configuration, no drift remains");
     expect(await readFile(motd, "utf8")).toBe("hello from terraform\n");
+  });
+
+  it("finds the lock a killed tofu apply left on its s3 backend (moto), calls it stale, and force-unlocks only the lock named", async () => {
+    const repo = await newRepo("locks", "");
+    await writeFile(
+      path.join(repo.dir, "main.tf"),
+      `terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "slow" {\n  provisioner "local-exec" {\n    command = "sleep 120"\n  }\n}\n`,
+    );
+    await writeFile(
+      path.join(repo.dir, "backend.hcl"),
+      `bucket = "tf-locks-state"\nkey = "live/terraform.tfstate"\nregion = "${moto.region}"\nendpoints = { s3 = "${moto.endpoint}" }\nuse_path_style = true\nuse_lockfile = true\nskip_credentials_validation = true\nskip_requesting_account_id = true\nskip_metadata_api_check = true\nskip_region_validation = true\nskip_s3_checksum = true\n`,
+    );
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: moto.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: "tf-locks-state" }));
+    const hostEnv = {
+      ...process.env,
+      ...moto.env,
+      TF_DATA_DIR: path.join(repo.dir, ".terraform-host"),
+      TF_CLI_CONFIG_FILE: "",
+    };
+    execFileSync("tofu", ["init", "-input=false", "-no-color", "-backend-config=backend.hcl"], {
+      cwd: repo.dir,
+      env: hostEnv,
+      stdio: "ignore",
+    });
+    const holder = spawn("tofu", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+      cwd: repo.dir,
+      env: hostEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    await new Promise<void>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("Provisioning with 'local-exec'")) resolve();
+      };
+      holder.stdout?.on("data", read);
+      holder.stderr?.on("data", read);
+      holder.once("exit", (code) => reject(new Error(`tofu apply exited ${code}: ${output}`)));
+    });
+    process.kill(-(holder.pid as number), "SIGKILL");
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const vars = { MODE: "locks", BINARY: "tofu", BACKEND_CONFIG: ["backend.hcl"], LOCK_STALE_AFTER: "1s" };
+    const found = await run(repo, vars, moto.env);
+    expect(found.exitCode).toBe(0);
+    expect(found.output).toMatch(/WARN: .*stale/);
+    const lock = (await resultOf(repo)).locks[0];
+    expect(lock).toMatchObject({ backend: "s3", stale: true, operation: "OperationTypeApply" });
+
+    const strict = await run(repo, { ...vars, LOCK_STALE_ACTION: "fail" }, moto.env);
+    expect(strict.exitCode).toBe(1);
+
+    const wrongId = await run(repo, { ...vars, FORCE_UNLOCK: "not-the-lock-id" }, moto.env);
+    expect(wrongId.exitCode).toBe(2);
+    expect(wrongId.output).toContain(`FORCE_UNLOCK="not-the-lock-id" names no held lock (held: ${lock.id})`);
+
+    const unlocked = await run(repo, { ...vars, FORCE_UNLOCK: lock.id }, moto.env);
+    expect(unlocked.exitCode).toBe(0);
+    expect((await resultOf(repo)).unlocked).toEqual([lock.id]);
+    const after = await run(repo, vars, moto.env);
+    expect(after.output).toContain("PASS: no lock is held on the state");
   });
 
   it("names a bad variable, exits 2 without a stack trace, and writes nothing", async () => {

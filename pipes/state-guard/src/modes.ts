@@ -21,6 +21,7 @@ import { auditStore } from "./audit.ts";
 import { type Backup, backupState, type Keyring, listBackups, readBackup } from "./backups.ts";
 import { detectDrift, remediate } from "./drift-run.ts";
 import { makeKeyring } from "./keys.ts";
+import { describeLock, findLocks, forceUnlock, lockVerdict } from "./locks.ts";
 import { pushBack, restoreToFile, selectVersion, type VersionSelector } from "./restore.ts";
 import { decide, type GuardResult, type Reason, versionEntry } from "./result.ts";
 import { applyRetention, retentionPlan } from "./retention.ts";
@@ -329,6 +330,65 @@ async function auditMode(input: ModeInput, store: ObjectStore): Promise<ModeOutc
   };
 }
 
+/** Held locks of WORKING_DIR's backend, judged stale or not; FORCE_UNLOCK removes the one it names. */
+async function locksMode(input: ModeInput): Promise<ModeOutcome> {
+  const { vars, env, log, now } = input;
+  const source = stateSource(input);
+  const held = await findLocks(source, env, log);
+  const policy = {
+    staleAfterSeconds: Math.round(vars.LOCK_STALE_AFTER / 1000),
+    staleAction: vars.LOCK_STALE_ACTION,
+  };
+  const judged = lockVerdict(held, policy, now);
+  const reasons: Reason[] = judged.locks.map((lock, i) => ({
+    verdict: lock.stale ? (vars.LOCK_STALE_ACTION === "fail" ? "FAIL" : "WARN") : "PASS",
+    code: lock.stale ? "STALE_LOCK" : "LOCK_HELD",
+    message: judged.reasons[i] ?? describeLock(lock),
+    ...(lock.stale
+      ? { suggestion: `If no run holds it, remove it with MODE=locks and FORCE_UNLOCK=${lock.id}.` }
+      : {}),
+  }));
+  const unlocked: string[] = [];
+  if (vars.FORCE_UNLOCK) {
+    const lock = held.find((l) => l.id === vars.FORCE_UNLOCK);
+    if (!lock)
+      throw new InputError(
+        `FORCE_UNLOCK=${JSON.stringify(vars.FORCE_UNLOCK)} names no held lock${held.length ? ` (held: ${held.map((l) => l.id).join(", ")})` : " (no lock is held)"}`,
+        {
+          code: "FORCE_UNLOCK",
+          suggestion: "Run MODE=locks without FORCE_UNLOCK to see the held locks and their ids.",
+        },
+      );
+    await forceUnlock(source, lock, log);
+    unlocked.push(lock.id);
+    // The removed lock no longer decides the verdict.
+    const index = held.indexOf(lock);
+    reasons.splice(index, 1, {
+      verdict: "PASS",
+      code: "UNLOCKED",
+      message: `${describeLock(lock)} removed (FORCE_UNLOCK)`,
+    });
+  }
+  if (held.length === 0)
+    reasons.push({ verdict: "PASS", code: "NO_LOCK", message: "no lock is held on the state" });
+  return {
+    reasons,
+    details: {
+      locks: judged.locks.map((l) => ({
+        backend: l.backend,
+        id: l.id,
+        who: l.who ?? null,
+        operation: l.operation ?? null,
+        created: l.created?.toISOString() ?? null,
+        ageSeconds: l.ageSeconds ?? null,
+        stale: l.stale,
+        path: l.path ?? null,
+      })),
+      unlocked,
+    },
+  };
+}
+
 /** The drift targets: the multicloud-plan targets file's rule for this run, or WORKING_DIR alone. */
 async function driftTargets({ vars, context }: ModeInput): Promise<DriftTarget[]> {
   const file = path.resolve(context.cloneDir, vars.CONFIG_FILE);
@@ -442,9 +502,7 @@ const MODES: Record<Variables["MODE"], (input: ModeInput, store: ObjectStore) =>
   restore: restoreMode,
   list: (_input, store) => listMode(store),
   audit: auditMode,
-  locks: async () => {
-    throw new InputError("MODE=locks is not available in this version", { code: "MODE" });
-  },
+  locks: (input) => locksMode(input),
   drift: (input) => driftMode(input),
 };
 
