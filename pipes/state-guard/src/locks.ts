@@ -5,7 +5,7 @@
  */
 import { type Logger, PipeError, runTool } from "@pipes/core";
 import { findAzurermLocks } from "./locks/azurerm.ts";
-import { findGcsLocks } from "./locks/gcs.ts";
+import { findGcsLocks, releaseGcsLock } from "./locks/gcs.ts";
 import { initBackend, type ResolvedBackend, toolEnv } from "./locks/init.ts";
 import { findLocalLocks } from "./locks/local.ts";
 import { findPgLocks, terminatePgLockHolder } from "./locks/pg.ts";
@@ -151,10 +151,11 @@ export async function findLocks(
 }
 
 /**
- * `terraform|tofu force-unlock -force <id>` (s3 lockfile and DynamoDB, gcs, azurerm), then checks
- * that findLocks no longer sees the lock. Two backends' locks belong to a process, which the tool's
- * force-unlock cannot release: pg's ends with its session (state-guard ends that session), the
- * local backend's with its process (a PipeError says which one).
+ * `terraform|tofu force-unlock -force <id>` (s3 lockfile and DynamoDB, azurerm), then checks that
+ * findLocks no longer sees the lock. Where the tool's force-unlock cannot release it: pg's lock
+ * ends with its session (state-guard ends that session); gcs's lock object is deleted on its
+ * generation, as the backend's Unlock does (see releaseGcsLock); the local backend's lock ends
+ * with its process only (a PipeError says which one).
  */
 export async function forceUnlock(source: StateSource, lock: HeldLock, log: Logger): Promise<void> {
   const backend = await initBackend(source, log);
@@ -168,6 +169,7 @@ export async function forceUnlock(source: StateSource, lock: HeldLock, log: Logg
       },
     );
   if (backend.type === "pg") await terminatePgLockHolder(backend, { ...source.env }, lock);
+  else if (backend.type === "gcs") await releaseGcsLock(backend, { ...source.env }, lock);
   else
     await runTool(
       {

@@ -13,7 +13,14 @@ import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { runTool } from "@pipes/core";
-import { type Moto, type Postgres, startMoto, startPostgres } from "@pipes/testkit";
+import {
+  type FakeGcs,
+  type Moto,
+  type Postgres,
+  startFakeGcs,
+  startMoto,
+  startPostgres,
+} from "@pipes/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findLocks, forceUnlock, type HeldLock, lockVerdict } from "../src/locks.ts";
 import type { StateSource } from "../src/terraform.ts";
@@ -22,10 +29,12 @@ import { quietLog } from "./terraform-fixture.ts";
 const log = quietLog();
 let moto: Moto;
 let pg: Postgres;
+let gcs: FakeGcs;
 const holders: ChildProcess[] = [];
 
 beforeAll(async () => {
-  [moto, pg] = await Promise.all([startMoto(), startPostgres()]);
+  [moto, pg, gcs] = await Promise.all([startMoto(), startPostgres(), startFakeGcs()]);
+  await gcs.createBucket("tfstate");
   const s3 = new S3Client({
     endpoint: moto.endpoint,
     region: moto.region,
@@ -60,6 +69,7 @@ afterEach(() => {
 afterAll(async () => {
   await moto?.stop();
   await pg?.stop();
+  await gcs?.stop();
 });
 
 interface LockedModule {
@@ -208,31 +218,56 @@ skip_s3_checksum = true
 ${extra}
 `;
 
+const gcsBackend = () => `bucket = "tfstate"
+prefix = "live/gcs"
+storage_custom_endpoint = "${gcs.endpoint}/storage/v1/"
+access_token = "fake-gcs-server takes any token"
+`;
+
 describe.each([
   [
-    "use_lockfile",
+    "s3",
+    "use_lockfile on moto",
     s3Backend("use_lockfile = true"),
     /^s3:\/\/tfstate\/live\/lockfile\/terraform\.tfstate\.tflock$/,
   ],
   [
-    "dynamodb_table",
+    "s3",
+    "dynamodb_table on moto",
     s3Backend('dynamodb_table = "tf-locks"'),
     /^DynamoDB table tf-locks, LockID tfstate\/live\/dynamodb\/terraform\.tfstate$/,
   ],
-] as const)("the s3 backend with %s on moto", (_kind, config, where) => {
+  ["gcs", "fake-gcs-server", gcsBackend, /^gs:\/\/tfstate\/live\/gcs\/default\.tflock$/],
+] as const)("the %s backend with %s", (backend, _kind, config, where) => {
   it("finds the lock a running apply holds, and the one a killed apply left, stale, until force-unlock", async () => {
-    const module = await lockedModule("s3", config());
+    const module = await lockedModule(backend, config());
+    await module.applyNow();
     const holder = await module.holdLock();
     const [held, ...others] = await findLocks(module.source, {}, log);
     expect(others).toEqual([]);
-    expectTofuHolder(held, "s3", where);
-    expect((await module.plan()).output).toContain("Error acquiring the state lock");
+    expectTofuHolder(held, backend, where);
+    // tofu's gcs backend, on fake-gcs-server, fails on the lock while loading the state instead.
+    expect(await module.plan()).toMatchObject({
+      exitCode: 1,
+      output: expect.stringMatching(/Error acquiring the state lock|\.tflock" failed: googleapi: Error 412/),
+    });
 
     if (holder.pid) process.kill(-holder.pid, "SIGKILL");
     await new Promise((resolve) => holder.once("exit", resolve));
     const left = await findLocks(module.source, {}, log);
     expect(left.map((l) => l.id)).toEqual([held?.id]);
     await expectStaleThenForceUnlocked(module, left[0] as HeldLock);
+  }, 180_000);
+});
+
+describe("the gcs backend on a workspace without a state yet", () => {
+  it("finds a first apply's lock although init itself fails on it", async () => {
+    const module = await lockedModule("gcs", gcsBackend().replace("live/gcs", "live/gcs-new"));
+    await module.holdLock();
+    const [held, ...others] = await findLocks(module.source, {}, log);
+    expect(others).toEqual([]);
+    expectTofuHolder(held, "gcs", /^gs:\/\/tfstate\/live\/gcs-new\/default\.tflock$/);
+    expect(held?.id).toMatch(/^\d+$/);
   }, 180_000);
 });
 

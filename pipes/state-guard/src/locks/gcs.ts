@@ -15,7 +15,7 @@ export function gcsLockObject(backend: ResolvedBackend): string {
   return prefix === "" ? `${backend.workspace}.tflock` : `${prefix}/${backend.workspace}.tflock`;
 }
 
-export async function findGcsLocks(backend: ResolvedBackend, env: Env, _log: Logger): Promise<HeldLock[]> {
+function lockBucket(backend: ResolvedBackend, env: Env) {
   const bucketName = setting(backend, "bucket");
   if (!bucketName)
     throw new PipeError("The gcs backend has no bucket", {
@@ -34,6 +34,11 @@ export async function findGcsLocks(backend: ResolvedBackend, env: Env, _log: Log
     },
     bucketName,
   );
+  return { bucket, bucketName };
+}
+
+export async function findGcsLocks(backend: ResolvedBackend, env: Env, _log: Logger): Promise<HeldLock[]> {
+  const { bucket, bucketName } = lockBucket(backend, env);
   const name = gcsLockObject(backend);
   const file = bucket.file(name);
   let body: Buffer;
@@ -48,4 +53,20 @@ export async function findGcsLocks(backend: ResolvedBackend, env: Env, _log: Log
   }
   const lock = parseLockInfo(body.toString("utf8"), "gcs", `gs://${bucketName}/${name}`);
   return [{ ...lock, id: generation || lock.id }];
+}
+
+/**
+ * What the gcs backend's own Unlock does: delete the lock object if its generation is still the
+ * lock's ID (a newer lock is left alone). `tofu force-unlock` cannot be used here: for a workspace
+ * whose state it does not see (fake-gcs-server's listing, or a first apply that never wrote one),
+ * loading the workspace takes the lock first and fails on the very lock to release.
+ */
+export async function releaseGcsLock(backend: ResolvedBackend, env: Env, lock: HeldLock): Promise<void> {
+  if (!/^\d+$/.test(lock.id))
+    throw new PipeError(`${lock.id} is not a gcs lock ID (the lock object's generation)`, {
+      code: "LOCK_ID",
+      suggestion: "Unlock the ID that MODE=locks listed for this gcs backend.",
+    });
+  const { bucket } = lockBucket(backend, env);
+  await bucket.file(gcsLockObject(backend)).delete({ ifGenerationMatch: lock.id });
 }

@@ -4,9 +4,9 @@
  * backend block has no such file: its backend is the implied `local`.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Logger, PipeError, runTool } from "@pipes/core";
+import { errorMessage, type Logger, PipeError, runTool } from "@pipes/core";
 import { BINARY_VERSIONS, type StateSource } from "../terraform.ts";
 
 export interface ResolvedBackend {
@@ -30,9 +30,29 @@ export function toolEnv(source: StateSource): Record<string, string | undefined>
   };
 }
 
-/** `init -reconfigure` (like pullState), then the backend it wrote down. */
+/**
+ * `init -reconfigure` (like pullState), then the backend it wrote down. Init of a workspace that has
+ * no state yet (gcs, for one) takes the state lock to create it, and so fails on exactly the lock
+ * it is asked to find (`-lock=false` does not change that): when it failed after writing down the
+ * backend, that backend is used, with a warning.
+ */
 export async function initBackend(source: StateSource, log: Logger): Promise<ResolvedBackend> {
   await mkdir(source.dataDir, { recursive: true });
+  const file = path.join(source.dataDir, "terraform.tfstate");
+  const started = Date.now();
+  try {
+    await init(source, log);
+  } catch (error) {
+    const written = existsSync(file) && (await stat(file)).mtimeMs >= started - 1000;
+    if (!written) throw error;
+    log.warn(
+      `${source.binary} init failed after configuring the backend (${errorMessage(error).split("\n")[0]}); reading locks anyway`,
+    );
+  }
+  return readResolvedBackend(source);
+}
+
+async function init(source: StateSource, log: Logger): Promise<void> {
   await runTool(
     {
       tool: source.binary,
@@ -49,7 +69,6 @@ export async function initBackend(source: StateSource, log: Logger): Promise<Res
     },
     log,
   );
-  return readResolvedBackend(source);
 }
 
 export async function readResolvedBackend(source: StateSource): Promise<ResolvedBackend> {
