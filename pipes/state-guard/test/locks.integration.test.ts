@@ -7,21 +7,24 @@
  * threshold, and force-unlocks it, after which `tofu plan -lock-timeout=0s` runs.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { hostname, tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { runTool } from "@pipes/core";
+import { azureContainerClientFromEnv } from "@pipes/storage";
 import {
   type FakeGcs,
   type Moto,
   type Postgres,
+  startAzurite,
   startFakeGcs,
   startMoto,
   startPostgres,
 } from "@pipes/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findAzurermLocks } from "../src/locks/azurerm.ts";
 import { findLocks, forceUnlock, type HeldLock, lockVerdict } from "../src/locks.ts";
 import type { StateSource } from "../src/terraform.ts";
 import { quietLog } from "./terraform-fixture.ts";
@@ -336,5 +339,68 @@ describe("the local backend", () => {
     await new Promise((resolve) => holder.once("exit", resolve));
     expect(await findLocks(module.source, {}, log)).toEqual([]);
     expect(await module.plan()).toMatchObject({ exitCode: 0 });
+  }, 180_000);
+});
+
+describe("the azurerm backend's blob lease, on Azurite", () => {
+  // tofu's azurerm backend always dials <account>.blob.core.windows.net (its `endpoint` setting is
+  // unused), so it cannot reach Azurite: the lock is made with the SDK exactly as the backend makes
+  // it (an infinite lease whose ID is the lock ID, the LockInfo base64 in `terraformlockid`), from
+  // the LockInfo a real tofu apply wrote.
+  it("finds the leased state blob's holder, stale past the threshold, and nothing once the lease is broken", async () => {
+    const module = await lockedModule(undefined);
+    const holder = await module.holdLock();
+    const lockInfo = await readFile(
+      path.join(module.source.moduleDir, ".terraform.tfstate.lock.info"),
+      "utf8",
+    );
+    if (holder.pid) process.kill(-holder.pid, "SIGKILL");
+    const azurite = await startAzurite();
+    try {
+      const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
+      const container = await azureContainerClientFromEnv(env, {
+        account: azurite.accountName,
+        container: "tfstate",
+      });
+      await container.create();
+      const blob = container.getBlockBlobClient("live/dev.tfstateenv:staging");
+      await blob.upload("{}", 2);
+      const lockId = JSON.parse(lockInfo).ID as string;
+      await blob.getBlobLeaseClient(lockId).acquireLease(-1);
+      await blob.setMetadata(
+        { terraformlockid: Buffer.from(lockInfo).toString("base64") },
+        { conditions: { leaseId: lockId } },
+      );
+      const backend = {
+        type: "azurerm",
+        workspace: "staging",
+        moduleDir: module.source.moduleDir,
+        config: {
+          storage_account_name: azurite.accountName,
+          container_name: "tfstate",
+          key: "live/dev.tfstate",
+        },
+      };
+
+      const [held, ...others] = await findAzurermLocks(backend, env, log);
+      expect(others).toEqual([]);
+      expectTofuHolder(
+        held,
+        "azurerm",
+        /^azurerm devstoreaccount1\/tfstate\/live\/dev\.tfstateenv:staging \(blob lease\)$/,
+      );
+      expect(held?.id).toBe(lockId);
+      await ageAtLeast(held as HeldLock, 2500);
+      expect(
+        lockVerdict([held as HeldLock], { staleAfterSeconds: 1, staleAction: "warn" }, new Date()).verdict,
+      ).toBe("WARN");
+      // The default workspace's blob is another one, not leased.
+      expect(await findAzurermLocks({ ...backend, workspace: "default" }, env, log)).toEqual([]);
+
+      await blob.getBlobLeaseClient().breakLease(0);
+      expect(await findAzurermLocks(backend, env, log)).toEqual([]);
+    } finally {
+      await azurite.stop();
+    }
   }, 180_000);
 });
