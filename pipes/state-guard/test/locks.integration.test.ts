@@ -26,7 +26,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findAzurermLocks } from "../src/locks/azurerm.ts";
 import { findLocks, forceUnlock, type HeldLock, lockVerdict } from "../src/locks.ts";
-import type { StateSource } from "../src/terraform.ts";
+import { BINARY_VERSIONS, type Binary, type StateSource } from "../src/terraform.ts";
 import { quietLog } from "./terraform-fixture.ts";
 
 const log = quietLog();
@@ -85,7 +85,11 @@ interface LockedModule {
   plan(): Promise<{ exitCode: number; output: string }>;
 }
 
-async function lockedModule(backend: string | undefined, backendConfig = ""): Promise<LockedModule> {
+async function lockedModule(
+  backend: string | undefined,
+  backendConfig = "",
+  binary: Binary = "tofu",
+): Promise<LockedModule> {
   const dir = await mkdtemp(path.join(tmpdir(), `state-guard-locks-${backend ?? "local"}-`));
   await writeFile(
     path.join(dir, "main.tf"),
@@ -96,7 +100,7 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
   const backendArgs = backend ? ["-backend-config=backend.hcl"] : [];
   const holderEnv = { ...env, TF_DATA_DIR: path.join(dir, ".tfdata") };
   const source: StateSource = {
-    binary: "tofu",
+    binary,
     moduleDir: dir,
     dataDir: path.join(dir, ".state-guard"),
     ...(backend ? { backendConfig: ["backend.hcl"] } : {}),
@@ -107,14 +111,14 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
     async holdLock() {
       await runTool(
         {
-          tool: "tofu",
+          tool: binary,
           args: ["init", "-input=false", "-no-color", ...backendArgs],
           cwd: dir,
           env: holderEnv,
         },
         log,
       );
-      const child = spawn("tofu", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+      const child = spawn(binary, ["apply", "-auto-approve", "-input=false", "-no-color"], {
         cwd: dir,
         env: { ...process.env, ...holderEnv },
         detached: true,
@@ -143,7 +147,7 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
     async applyNow() {
       await runTool(
         {
-          tool: "tofu",
+          tool: binary,
           args: ["init", "-input=false", "-no-color", ...backendArgs],
           cwd: dir,
           env: holderEnv,
@@ -152,7 +156,7 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
       );
       await runTool(
         {
-          tool: "tofu",
+          tool: binary,
           args: ["apply", "-auto-approve", "-input=false", "-no-color", "-var=sleep=0"],
           cwd: dir,
           env: holderEnv,
@@ -163,7 +167,7 @@ async function lockedModule(backend: string | undefined, backendConfig = ""): Pr
     async plan() {
       const result = await runTool(
         {
-          tool: "tofu",
+          tool: binary,
           args: ["plan", "-lock-timeout=0s", "-input=false", "-no-color"],
           cwd: dir,
           env: { ...env, TF_DATA_DIR: source.dataDir },
@@ -182,12 +186,17 @@ async function ageAtLeast(lock: HeldLock, ms: number): Promise<void> {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
-function expectTofuHolder(lock: HeldLock | undefined, backend: string, info: RegExp) {
+function expectTofuHolder(
+  lock: HeldLock | undefined,
+  backend: string,
+  info: RegExp,
+  binary: Binary = "tofu",
+) {
   expect(lock).toMatchObject({
     backend,
     who: `${userInfo().username}@${hostname()}`,
     operation: "OperationTypeApply",
-    version: "1.12.6",
+    version: BINARY_VERSIONS[binary],
     info: expect.stringMatching(info),
   });
   expect(lock?.created?.getTime()).toBeGreaterThan(Date.now() - 120_000);
@@ -316,14 +325,14 @@ describe("the pg backend on PostgreSQL", () => {
   }, 180_000);
 });
 
-describe("the local backend", () => {
+describe.each(["tofu", "terraform"] as const)("the local backend, with %s", (binary) => {
   it("finds a hung apply's lock, refuses to force it, and sees it gone once the process is killed", async () => {
-    const module = await lockedModule(undefined);
+    const module = await lockedModule(undefined, "", binary);
     const holder = await module.holdLock();
     if (holder.pid) process.kill(-holder.pid, "SIGSTOP");
     const [held, ...others] = await findLocks(module.source, {}, log);
     expect(others).toEqual([]);
-    expectTofuHolder(held, "local", /\.terraform\.tfstate\.lock\.info \(process \d+\)$/);
+    expectTofuHolder(held, "local", /\.terraform\.tfstate\.lock\.info \(process \d+\)$/, binary);
     expect(held?.path).toBe("terraform.tfstate");
     await ageAtLeast(held as HeldLock, 2500);
     expect(

@@ -82,12 +82,13 @@ export async function findLocalLocks(
     return [];
   }
   if (infoText === undefined) {
+    if (holders === undefined) return [];
     // Locked (another tool, or between taking the lock and writing the file): no LockInfo to show.
     return [
       {
         backend: "local",
-        id: `pid ${holders?.join(",")}`,
-        info: `${statePath} (process ${holders?.join(", ")})`,
+        id: `pid ${holders.join(",")}`,
+        info: `${statePath} (process ${holders.join(", ")})`,
       },
     ];
   }
