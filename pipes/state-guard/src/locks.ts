@@ -3,7 +3,7 @@
  * `lockVerdict` and `parseLockInfo` are pure; `findLocks` asks the backend `init` resolved, through
  * one adapter per backend type (src/locks/*.ts); `forceUnlock` is the tool's own `force-unlock`.
  */
-import { type Logger, PipeError, runTool } from "@pipes/core";
+import { type Logger, PipeError, processEnv, runTool } from "@pipes/core";
 import { findAzurermLocks } from "./locks/azurerm.ts";
 import { findGcsLocks, releaseGcsLock } from "./locks/gcs.ts";
 import { initBackend, type ResolvedBackend, toolEnv } from "./locks/init.ts";
@@ -168,8 +168,10 @@ export async function forceUnlock(source: StateSource, lock: HeldLock, log: Logg
           "Stop the run that holds it (its process is named above); the local backend has no force-unlock.",
       },
     );
-  if (backend.type === "pg") await terminatePgLockHolder(backend, { ...source.env }, lock);
-  else if (backend.type === "gcs") await releaseGcsLock(backend, { ...source.env }, lock);
+  // The tool reads the process environment too (runTool extends it): the adapters see the same.
+  const env = { ...processEnv(), ...source.env };
+  if (backend.type === "pg") await terminatePgLockHolder(backend, env, lock);
+  else if (backend.type === "gcs") await releaseGcsLock(backend, env, lock);
   else
     await runTool(
       {
@@ -181,7 +183,7 @@ export async function forceUnlock(source: StateSource, lock: HeldLock, log: Logg
       },
       log,
     );
-  const still = (await findLocks(source, {}, log)).find((held) => held.id === lock.id);
+  const still = (await findLocks(source, env, log)).find((held) => held.id === lock.id);
   if (still)
     throw new PipeError(`${describeLock(still)} is still held after force-unlock`, {
       code: "LOCK_STILL_HELD",

@@ -106,18 +106,12 @@ async function lockedModule(
     ...(backend ? { backendConfig: ["backend.hcl"] } : {}),
     env,
   };
+  // The holder's runs use their own data dir, as another pipeline's step would.
+  const holderRun = (args: string[]) => runTool({ tool: binary, args, cwd: dir, env: holderEnv }, log);
   return {
     source,
     async holdLock() {
-      await runTool(
-        {
-          tool: binary,
-          args: ["init", "-input=false", "-no-color", ...backendArgs],
-          cwd: dir,
-          env: holderEnv,
-        },
-        log,
-      );
+      await holderRun(["init", "-input=false", "-no-color", ...backendArgs]);
       const child = spawn(binary, ["apply", "-auto-approve", "-input=false", "-no-color"], {
         cwd: dir,
         env: { ...process.env, ...holderEnv },
@@ -128,7 +122,7 @@ async function lockedModule(
       let output = "";
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`tofu apply did not start its provisioner:\n${output}`)),
+          () => reject(new Error(`${binary} apply did not start its provisioner:\n${output}`)),
           60_000,
         );
         const read = (chunk: Buffer) => {
@@ -140,29 +134,13 @@ async function lockedModule(
         };
         child.stdout?.on("data", read);
         child.stderr?.on("data", read);
-        child.once("exit", (code) => reject(new Error(`tofu apply exited with ${code}:\n${output}`)));
+        child.once("exit", (code) => reject(new Error(`${binary} apply exited with ${code}:\n${output}`)));
       });
       return child;
     },
     async applyNow() {
-      await runTool(
-        {
-          tool: binary,
-          args: ["init", "-input=false", "-no-color", ...backendArgs],
-          cwd: dir,
-          env: holderEnv,
-        },
-        log,
-      );
-      await runTool(
-        {
-          tool: binary,
-          args: ["apply", "-auto-approve", "-input=false", "-no-color", "-var=sleep=0"],
-          cwd: dir,
-          env: holderEnv,
-        },
-        log,
-      );
+      await holderRun(["init", "-input=false", "-no-color", ...backendArgs]);
+      await holderRun(["apply", "-auto-approve", "-input=false", "-no-color", "-var=sleep=0"]);
     },
     async plan() {
       const result = await runTool(
