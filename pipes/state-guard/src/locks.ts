@@ -6,11 +6,11 @@
 import { type Logger, PipeError, processEnv, runTool } from "@pipes/core";
 import { findAzurermLocks } from "./locks/azurerm.ts";
 import { findGcsLocks, releaseGcsLock } from "./locks/gcs.ts";
-import { initBackend, type ResolvedBackend, toolEnv } from "./locks/init.ts";
+import { initBackend, type ResolvedBackend } from "./locks/init.ts";
 import { findLocalLocks } from "./locks/local.ts";
 import { findPgLocks, terminatePgLockHolder } from "./locks/pg.ts";
 import { findS3Locks } from "./locks/s3.ts";
-import { BINARY_VERSIONS, type StateSource } from "./terraform.ts";
+import { BINARY_VERSIONS, type StateSource, toolEnv } from "./terraform.ts";
 
 export interface HeldLock {
   backend: string;

@@ -16,7 +16,8 @@ export interface StateSource {
   env?: Record<string, string | undefined>;
 }
 
-function env(source: StateSource): Record<string, string | undefined> {
+/** The tool's environment for `source`: its data dir and workspace, automation mode, no prompts. */
+export function toolEnv(source: StateSource): Record<string, string | undefined> {
   // runTool extends the process environment: a setting there reaches the tool too.
   const cliConfig = source.env?.TF_CLI_CONFIG_FILE ?? process.env.TF_CLI_CONFIG_FILE;
   return {
@@ -31,18 +32,15 @@ function env(source: StateSource): Record<string, string | undefined> {
   };
 }
 
-/** The state's exact bytes as the backend holds them. */
-export async function pullState(source: StateSource, log: Logger): Promise<Uint8Array> {
+/** `init -reconfigure` with the backend config: the backend as this source names it. */
+export async function initState(source: StateSource, log: Logger): Promise<void> {
   await mkdir(source.dataDir, { recursive: true });
-  const base = {
-    tool: source.binary,
-    expectedVersion: BINARY_VERSIONS[source.binary],
-    cwd: source.moduleDir,
-    env: env(source),
-  };
   await runTool(
     {
-      ...base,
+      tool: source.binary,
+      expectedVersion: BINARY_VERSIONS[source.binary],
+      cwd: source.moduleDir,
+      env: toolEnv(source),
       args: [
         "init",
         "-input=false",
@@ -53,6 +51,17 @@ export async function pullState(source: StateSource, log: Logger): Promise<Uint8
     },
     log,
   );
+}
+
+/** The state's exact bytes as the backend holds them. */
+export async function pullState(source: StateSource, log: Logger): Promise<Uint8Array> {
+  const base = {
+    tool: source.binary,
+    expectedVersion: BINARY_VERSIONS[source.binary],
+    cwd: source.moduleDir,
+    env: toolEnv(source),
+  };
+  await initState(source, log);
   // Not streamed and not logged: a state holds secrets in clear.
   const pulled = await runTool({ ...base, args: ["state", "pull"] }, log);
   return Buffer.from(pulled.stdout, "utf8");
@@ -60,26 +69,13 @@ export async function pullState(source: StateSource, log: Logger): Promise<Uint8
 
 /** Writes `bytes` as the backend's state: `state push -` (after `init`, like pullState). */
 export async function pushState(source: StateSource, bytes: Uint8Array, log: Logger): Promise<void> {
-  await mkdir(source.dataDir, { recursive: true });
   const base = {
     tool: source.binary,
     expectedVersion: BINARY_VERSIONS[source.binary],
     cwd: source.moduleDir,
-    env: env(source),
+    env: toolEnv(source),
   };
-  await runTool(
-    {
-      ...base,
-      args: [
-        "init",
-        "-input=false",
-        "-no-color",
-        "-reconfigure",
-        ...(source.backendConfig ?? []).map((item) => `-backend-config=${item}`),
-      ],
-    },
-    log,
-  );
+  await initState(source, log);
   // Through stdin, never logged: a state holds secrets in clear.
   await runTool({ ...base, args: ["state", "push", "-"], input: Buffer.from(bytes).toString("utf8") }, log);
 }

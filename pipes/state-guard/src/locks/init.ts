@@ -6,28 +6,14 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { errorMessage, type Logger, PipeError, runTool } from "@pipes/core";
-import { BINARY_VERSIONS, type StateSource } from "../terraform.ts";
+import { errorMessage, type Logger, PipeError } from "@pipes/core";
+import { initState, type StateSource } from "../terraform.ts";
 
 export interface ResolvedBackend {
   type: string;
   config: Record<string, unknown>;
   workspace: string;
   moduleDir: string;
-}
-
-/** The tool's environment for `source` (the same rules as pullState's). */
-export function toolEnv(source: StateSource): Record<string, string | undefined> {
-  const cliConfig = source.env?.TF_CLI_CONFIG_FILE ?? process.env.TF_CLI_CONFIG_FILE;
-  return {
-    ...source.env,
-    // tofu warns on stdout about a CLI configuration file that does not exist: leave it out.
-    ...(cliConfig && !existsSync(cliConfig) ? { TF_CLI_CONFIG_FILE: undefined } : {}),
-    TF_DATA_DIR: source.dataDir,
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    TF_WORKSPACE: source.workspace,
-  };
 }
 
 /**
@@ -41,7 +27,7 @@ export async function initBackend(source: StateSource, log: Logger): Promise<Res
   const file = path.join(source.dataDir, "terraform.tfstate");
   const started = Date.now();
   try {
-    await init(source, log);
+    await initState(source, log);
   } catch (error) {
     const written = existsSync(file) && (await stat(file)).mtimeMs >= started - 1000;
     if (!written) throw error;
@@ -50,25 +36,6 @@ export async function initBackend(source: StateSource, log: Logger): Promise<Res
     );
   }
   return readResolvedBackend(source);
-}
-
-async function init(source: StateSource, log: Logger): Promise<void> {
-  await runTool(
-    {
-      tool: source.binary,
-      expectedVersion: BINARY_VERSIONS[source.binary],
-      cwd: source.moduleDir,
-      env: toolEnv(source),
-      args: [
-        "init",
-        "-input=false",
-        "-no-color",
-        "-reconfigure",
-        ...(source.backendConfig ?? []).map((item) => `-backend-config=${item}`),
-      ],
-    },
-    log,
-  );
 }
 
 export async function readResolvedBackend(source: StateSource): Promise<ResolvedBackend> {
