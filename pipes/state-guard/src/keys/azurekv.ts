@@ -6,23 +6,42 @@
  */
 import type { KeyService } from "../crypto.ts";
 
-export async function azureKeyVaultService(keyUrl: string): Promise<KeyService> {
+const ALGORITHM = "RSA-OAEP-256";
+
+/** The part of @azure/keyvault-keys' CryptographyClient this adapter uses. */
+export interface KeyVaultWrapClient {
+  wrapKey(
+    algorithm: typeof ALGORITHM,
+    key: Uint8Array,
+  ): Promise<{ result: Uint8Array; keyID?: string | undefined }>;
+  unwrapKey(algorithm: typeof ALGORITHM, encryptedKey: Uint8Array): Promise<{ result: Uint8Array }>;
+}
+
+async function sdkClients(): Promise<(keyUrl: string) => KeyVaultWrapClient> {
   const [{ CryptographyClient }, { DefaultAzureCredential }] = await Promise.all([
     import("@azure/keyvault-keys"),
     import("@azure/identity"),
   ]);
   const credential = new DefaultAzureCredential();
-  const client = (url: string) => new CryptographyClient(url, credential);
+  return (keyUrl) => new CryptographyClient(keyUrl, credential);
+}
+
+/** `clientFor` is the SDK's CryptographyClient for a key URL unless given (tests give a fake). */
+export async function azureKeyVaultService(
+  keyUrl: string,
+  clientFor?: (keyUrl: string) => KeyVaultWrapClient,
+): Promise<KeyService> {
+  const client = clientFor ?? (await sdkClients());
   return {
     service: "azurekv",
     keyId: keyUrl,
     async wrap(dataKey) {
-      const out = await client(keyUrl).wrapKey("RSA-OAEP-256", dataKey);
+      const out = await client(keyUrl).wrapKey(ALGORITHM, dataKey);
       // The versioned key id: a new key version must not orphan this backup.
-      return { keyId: out.keyID ?? keyUrl, data: Buffer.from(out.result) };
+      return { keyId: out.keyID || keyUrl, data: Buffer.from(out.result) };
     },
     async unwrap(wrapped, recordedKeyId) {
-      const out = await client(recordedKeyId).unwrapKey("RSA-OAEP-256", wrapped);
+      const out = await client(recordedKeyId).unwrapKey(ALGORITHM, wrapped);
       return Buffer.from(out.result);
     },
   };
