@@ -464,7 +464,9 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
       holder.once("exit", (code) => reject(new Error(`tofu apply exited ${code}: ${output}`)));
     });
     process.kill(-(holder.pid as number), "SIGKILL");
-    await new Promise((r) => setTimeout(r, 1500));
+    // Ages are whole seconds and a lock is stale only when older than LOCK_STALE_AFTER (1 s): wait
+    // until it is surely 2 s old, since it was taken before the provisioner started.
+    await new Promise((r) => setTimeout(r, 2500));
 
     const vars = { MODE: "locks", BINARY: "tofu", BACKEND_CONFIG: ["backend.hcl"], LOCK_STALE_AFTER: "1s" };
     const found = await run(repo, vars, moto.env);
