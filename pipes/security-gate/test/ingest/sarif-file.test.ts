@@ -148,6 +148,40 @@ describe("a report file that cannot be read", () => {
     );
   });
 
+  it("refuses a result whose field deep inside has the wrong type, naming the field", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed SARIF result, edited field by field
+    const misfits: [string, (result: Record<string, any>) => void, string][] = [
+      ["ruleIndex", (r) => (r.ruleIndex = "0"), "ruleIndex: expected number, received string"],
+      ["rule.id", (r) => (r.rule = { id: 5 }), "rule.id: expected string, received number"],
+      ["message.arguments", (r) => (r.message.arguments = [1]), "message.arguments[0]: expected string"],
+      [
+        "startLine",
+        (r) => (r.locations[0].physicalLocation.region.startLine = "12"),
+        "locations[0].physicalLocation.region.startLine: expected number, received string",
+      ],
+      [
+        "uri",
+        (r) => (r.locations[0].physicalLocation.artifactLocation.uri = null),
+        "locations[0].physicalLocation.artifactLocation.uri: expected string, received null",
+      ],
+      [
+        "suppressions",
+        (r) => (r.suppressions = [{ status: true }]),
+        "suppressions[0].status: expected string",
+      ],
+      ["properties", (r) => (r.properties = { tags: "security" }), "properties.tags: expected array"],
+      ["locations", (r) => (r.locations = {}), "locations: expected array, received object"],
+    ];
+    for (const [name, misfit, expected] of misfits) {
+      const log = JSON.parse(text);
+      misfit(log.runs[0].results[700]);
+      const file = reportFile(`misfit-${name}.sarif`, JSON.stringify(log));
+      expect((await errorOf(file, "reports/misfit.sarif")).message).toContain(
+        `SARIF 2.1.0, but runs[0].results[700].${expected}`,
+      );
+    }
+  });
+
   it("names broken JSON rather than a field that does not fit, wherever each is", async () => {
     const log = JSON.parse(text);
     log.runs[0].results[10].message = "a string, not a message object";
