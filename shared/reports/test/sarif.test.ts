@@ -264,5 +264,15 @@ describe("SARIF log", () => {
     expect(made).toBeLessThan(2 * results.length);
     expect([...texts, ...chunks].join("")).toBe(expected);
     expect(made).toBe(2 * results.length);
+    // Given each result's rule, the first pass reads those: each result is made once.
+    made = 0;
+    const rules = {
+      *[Symbol.iterator]() {
+        for (const result of results) yield result.rule;
+      },
+    };
+    const withRules = [...sarifLogChunks([{ tool: { name: "trivy" }, results: madeEachTime, rules }])];
+    expect(withRules.join("")).toBe(expected);
+    expect(made).toBe(results.length);
   });
 });

@@ -89,6 +89,12 @@ function* runsOf(
           for (const finding of report.findings) yield sarifResult(finding, baselineUsed);
         },
       },
+      // The first pass only looks for the rules: it need not make whole results.
+      rules: {
+        *[Symbol.iterator]() {
+          for (const finding of report.findings) yield sarifRule(finding);
+        },
+      },
     };
   }
 }
@@ -103,14 +109,7 @@ function execution(scanner: ScannerRun | undefined): SarifRunInput["execution"] 
 function sarifResult(finding: GateFinding, baselineUsed: boolean): SarifResultInput {
   const { location } = finding;
   return {
-    rule: {
-      id: finding.ruleId,
-      shortDescription: finding.title,
-      helpUri: finding.helpUri,
-      defaultLevel: LEVELS[finding.severity],
-      securitySeverity: SECURITY_SEVERITY[finding.severity],
-      tags: ["security", finding.category],
-    },
+    rule: sarifRule(finding),
     level: LEVELS[finding.severity],
     message: finding.message || finding.title,
     location: location && { path: location.file, startLine: location.startLine, endLine: location.endLine },
@@ -118,6 +117,17 @@ function sarifResult(finding: GateFinding, baselineUsed: boolean): SarifResultIn
     baselineState: baselineUsed ? baselineState(finding) : undefined,
     suppression: suppression(finding),
     properties: resultProperties(finding),
+  };
+}
+
+function sarifRule(finding: GateFinding): SarifResultInput["rule"] {
+  return {
+    id: finding.ruleId,
+    shortDescription: finding.title,
+    helpUri: finding.helpUri,
+    defaultLevel: LEVELS[finding.severity],
+    securitySeverity: SECURITY_SEVERITY[finding.severity],
+    tags: ["security", finding.category],
   };
 }
 
