@@ -7,6 +7,7 @@ import path from "node:path";
 import { InputError } from "@pipes/core";
 import type { Finding } from "../findings.ts";
 import type { ScannerRun } from "../gate.ts";
+import { layoutScans } from "./layouts.ts";
 import { readReportFile } from "./sarif-file.ts";
 import { sourceLinesUnder } from "./source-lines.ts";
 
@@ -50,24 +51,29 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
   const files = await reportFiles(patterns, cloneDir);
   const source = sourceLinesUnder(cloneDir);
   const result: IngestedReports = { findings: [], runs: [], warnings: [] };
-  for (const file of files) {
-    const started = Date.now();
-    const parsed = await readReportFile(path.join(cloneDir, file), {
-      reportName: file,
-      repoRoot: path.resolve(cloneDir),
-      baseDir: ".",
-      source,
-    });
-    for (const finding of parsed.findings) result.findings.push(finding);
-    result.warnings.push(...parsed.warnings);
-    result.runs.push({
-      tool: parsed.tool,
-      ...(parsed.version ? { version: parsed.version } : {}),
-      status: "ingested",
-      findings: parsed.findings.length,
-      durationMs: Date.now() - started,
-      report: file,
-    });
+  // Each file's layout is scanned on another thread while the file before it is parsed.
+  const scans = layoutScans(files.map((file) => path.join(cloneDir, file)));
+  try {
+    for (const [index, file] of files.entries()) {
+      const started = Date.now();
+      const parsed = await readReportFile(
+        path.join(cloneDir, file),
+        { reportName: file, repoRoot: path.resolve(cloneDir), baseDir: ".", source },
+        () => scans.layoutOf(index),
+      );
+      for (const finding of parsed.findings) result.findings.push(finding);
+      result.warnings.push(...parsed.warnings);
+      result.runs.push({
+        tool: parsed.tool,
+        ...(parsed.version ? { version: parsed.version } : {}),
+        status: "ingested",
+        findings: parsed.findings.length,
+        durationMs: Date.now() - started,
+        report: file,
+      });
+    }
+  } finally {
+    scans.close();
   }
   return result;
 }

@@ -11,36 +11,22 @@ import { parseReport, parseReportData, withOutsideWarning } from "./parse-report
 import type { ParseContext, ParsedReport } from "./parsed-report.ts";
 import { detectReportFormat } from "./report-format.ts";
 import { readSarifLog, type SarifLogReader } from "./sarif.ts";
-import { type SarifLayout, SarifLayoutScanner } from "./sarif-layout.ts";
+import { type SarifLayout, scanLayoutFile } from "./sarif-layout.ts";
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Findings of the report in `file` (an absolute path); errors name it as `context.reportName`. */
-export async function readReportFile(file: string, context: ParseContext): Promise<ParsedReport> {
-  const layout = scanLayout(file);
-  const read = layout.unsure ? undefined : readLaidOut(file, layout, context);
-  return read ?? parseReport(await readFile(file, "utf8"), context);
-}
-
 /**
- * The layout scan, through one buffer (a stream's fresh chunk per read would leave 55 MB of buffers
- * to collect). Reads are synchronous: from the page cache they take less than the round trip to a
- * worker thread, and the scan has nothing to wait for in between.
+ * Findings of the report in `file` (an absolute path); errors name it as `context.reportName`.
+ * `layout` gives the file's layout when another thread has scanned it (layouts.ts).
  */
-function scanLayout(file: string): SarifLayout {
-  const scanner = new SarifLayoutScanner();
-  const fd = openSync(file, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      scanner.push(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return scanner.end();
+export async function readReportFile(
+  file: string,
+  context: ParseContext,
+  layout?: () => Promise<SarifLayout>,
+): Promise<ParsedReport> {
+  const scanned = layout ? await layout() : scanLayoutFile(file);
+  const read = scanned.unsure ? undefined : readLaidOut(file, scanned, context);
+  return read ?? parseReport(await readFile(file, "utf8"), context);
 }
 
 /** Undefined when the file must be read whole after all (its JSON is broken, or it is not SARIF). */
@@ -78,7 +64,7 @@ function readLaidOut(file: string, layout: SarifLayout, context: ParseContext): 
 /** Parses each result's bytes in file order; false when one is not JSON. */
 function eachResult(
   file: string,
-  results: readonly number[],
+  results: ArrayLike<number>,
   read: (runIndex: number, value: unknown) => void,
 ): boolean {
   const fd = openSync(file, "r");

@@ -77,7 +77,7 @@ describe("a report file read result by result", () => {
       const bytes = Buffer.from(text());
       const found = [];
       for (let i = 0; i < whole.results.length; i += 3) {
-        const [runIndex = 0, from = 0, to = 0] = whole.results.slice(i, i + 3);
+        const [runIndex = 0, from = 0, to = 0] = Array.from(whole.results).slice(i, i + 3);
         found.push([runIndex, JSON.stringify(JSON.parse(bytes.toString("utf8", from, to)))]);
       }
       expect(found, name).toEqual(results);

@@ -1,0 +1,29 @@
+/**
+ * The thread that scans report files' layouts ahead of the main thread (layouts.ts): the files in
+ * order, but for those the main thread claimed first, each layout posted as soon as it is known, its
+ * result offsets as a transferred array.
+ * Its own bundle (dist/layout-worker.js): it loads the scanner and nothing else.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type LayoutMessage, scanLayoutFile } from "./sarif-layout.ts";
+
+const { files, claims } = workerData as { files: string[]; claims: SharedArrayBuffer };
+const claimed = new Int32Array(claims);
+for (const [index, file] of files.entries()) {
+  // A file the main thread has claimed, it scans itself.
+  if (Atomics.compareExchange(claimed, index, 0, 1) !== 0) continue;
+  let message: LayoutMessage;
+  try {
+    const layout = scanLayoutFile(file);
+    message = {
+      index,
+      skeleton: layout.skeleton,
+      results: Float64Array.from(layout.results),
+      unsure: layout.unsure,
+    };
+  } catch {
+    // The main thread scans it again and raises the error itself (a file that went missing, ...).
+    message = { index, failed: true };
+  }
+  parentPort?.postMessage(message, "results" in message ? [message.results.buffer as ArrayBuffer] : []);
+}
