@@ -3,8 +3,12 @@
  * cannot send a request in the absolute form a forward proxy expects (`PUT http://api.bitbucket.org/2.0/...`)
  * without a dispatcher from undici, which would be a dependency of every pipe image.
  */
-import http, { type IncomingHttpHeaders } from "node:http";
-import https from "node:https";
+import type { ClientRequest, IncomingHttpHeaders } from "node:http";
+
+// Taken when the first request is made, not imported: an ES import of node:http builds its module
+// namespace, whose lazy exports (WebSocket, ...) load undici, 30 ms of every pipe's start.
+const http = () => process.getBuiltinModule("node:http");
+const https = () => process.getBuiltinModule("node:https");
 
 export interface HttpExchange {
   method: string;
@@ -33,14 +37,14 @@ export class NetworkError extends Error {
   }
 }
 
-function requestFor(exchange: HttpExchange, signal: AbortSignal): http.ClientRequest {
+function requestFor(exchange: HttpExchange, signal: AbortSignal): ClientRequest {
   const { url, proxy, method } = exchange;
   const headers = {
     ...exchange.headers,
     ...(exchange.body === undefined ? {} : { "content-length": String(Buffer.byteLength(exchange.body)) }),
   };
   if (proxy) {
-    return http.request({
+    return http().request({
       host: proxy.hostname,
       port: proxy.port || 80,
       method,
@@ -49,7 +53,7 @@ function requestFor(exchange: HttpExchange, signal: AbortSignal): http.ClientReq
       signal,
     });
   }
-  return (url.protocol === "https:" ? https : http).request(url, { method, headers, signal });
+  return (url.protocol === "https:" ? https() : http()).request(url, { method, headers, signal });
 }
 
 export async function sendHttp(exchange: HttpExchange): Promise<HttpResponse> {
