@@ -31,16 +31,19 @@ export interface PublishInput {
 export async function publishResult(input: PublishInput): Promise<void> {
   const { result, vars, context, log, facts } = input;
   const outputs = new PipeOutputs(PIPE_NAME, context, vars.REPORTS_DIR);
-  await outputs.writeReport(
-    "security-gate.sarif",
-    renderSarifChunks(result, { baselineUsed: input.baselineUsed }),
-  );
-  await outputs.writeReport("summary.md", renderSummary(result));
-  await outputs.writeJUnit(renderJUnit(result));
-  // resultDocument() is typed by the schema, and test/report/result.test.ts checks what it builds
-  // against it: a run-time check would copy 100,000 findings once more.
-  // Made when it is written, so its 100,000 entries are not held while the other reports are.
-  await outputs.writeResult(gateResultSchema, resultDocument(result, facts), { checked: true });
+  // The files are written side by side: while one waits for the disk (a write, its fsync), the
+  // next one's text is made. The SARIF and result.json, the two large ones, are made chunk by chunk.
+  await Promise.all([
+    outputs.writeReport(
+      "security-gate.sarif",
+      renderSarifChunks(result, { baselineUsed: input.baselineUsed }),
+    ),
+    outputs.writeReport("summary.md", renderSummary(result)),
+    outputs.writeJUnit(renderJUnit(result)),
+    // resultDocument() is typed by the schema, and test/report/result.test.ts checks what it builds
+    // against it: a run-time check would copy 100,000 findings once more.
+    outputs.writeResult(gateResultSchema, resultDocument(result, facts), { checked: true }),
+  ]);
   if (vars.WRITE_BASELINE) {
     const file = path.resolve(context.cloneDir, vars.WRITE_BASELINE);
     const active = result.findings.filter((f) => f.status !== "suppressed");
