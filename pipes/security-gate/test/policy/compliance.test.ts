@@ -111,6 +111,28 @@ describe("complianceReport", () => {
     ]);
   });
 
+  it("lists each failed control's findings in fingerprint order, however alike their fingerprints", () => {
+    const real = checkovUnencryptedBucket.fingerprint;
+    // Fingerprints that share their first 8 digits or more, in shuffled order, a few not hex at all.
+    const fingerprints = [
+      `${real.slice(0, 8)}ffff${real.slice(12)}`,
+      real,
+      `${real.slice(0, 8)}0000${real.slice(12)}`,
+      `${real.slice(0, 63)}0`,
+      "0".repeat(64),
+      "f".repeat(64),
+      `${real.slice(0, 10)}00${real.slice(12)}`,
+    ];
+    const failingOf = (prints: string[]) => {
+      const findings = prints.map((fingerprint) => ({ ...checkovUnencryptedBucket, fingerprint }));
+      const [pci] = complianceReport(findings, ["PCI-DSS"], [], mapping, { tools: ["checkov"] });
+      return pci?.controls.find((control) => control.control === "3.5.1")?.findings;
+    };
+    expect(failingOf(fingerprints)).toEqual([...fingerprints].sort());
+    const other = [...fingerprints, "not-a-digest", "ABCDEF"];
+    expect(failingOf(other)).toEqual([...other].sort());
+  });
+
   it("checks only the controls of themes a scanner that ran looks at", () => {
     const [soc2] = complianceReport([], ["SOC2"], [], mapping, { tools: ["gitleaks"] });
     expect(soc2?.controls).toEqual([
