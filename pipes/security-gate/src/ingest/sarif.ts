@@ -140,6 +140,14 @@ function isResultAsIs(value: unknown): value is Result {
   return properties.tags === undefined || Array.isArray(properties.tags);
 }
 
+/** The result with only the fields the schema names (their values as they are). */
+function readFieldsOf(value: Result): Result {
+  const kept: Record<string, unknown> = {};
+  for (const key of RESULT_FIELDS) if (value[key] !== undefined) kept[key] = value[key];
+  return kept as Result;
+}
+const RESULT_FIELDS = Object.keys(result.shape) as (keyof Result)[];
+
 function isLocationAsIs(location: unknown): boolean {
   if (!isObject(location)) return false;
   const physical = location.physicalLocation;
@@ -549,9 +557,11 @@ export function readSarifLog(json: unknown, context: ParseContext): SarifLogRead
       const run = reach(runIndex) as RunState;
       const index = run.count;
       run.count += 1;
-      // A run that waits for its tool holds its results: only theirs are copied (stripped) by zod.
-      if (!run.waiting && isResultAsIs(resultJson)) {
-        if (!run.failed) read(run, resultJson);
+      if (isResultAsIs(resultJson)) {
+        if (run.failed) return;
+        // A run that waits for its tool holds its results: without the fields never read (code flows).
+        if (run.waiting) run.waiting.push(readFieldsOf(resultJson));
+        else read(run, resultJson);
         return;
       }
       const parsed = result.safeParse(resultJson);
