@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fingerprint, normalizeSourceText, secretDigest } from "../../src/ingest/fingerprint.ts";
 import { parseReport } from "../../src/ingest/parse-report.ts";
@@ -93,5 +94,26 @@ describe("fingerprints", () => {
 
   it("normalize indentation and blank lines of the flagged code", () => {
     expect(normalizeSourceText('  resource "x"  {\r\n\n\t a =   1\n}\n')).toBe('resource "x" {\na = 1\n}');
+  });
+
+  it("normalizes any text as trimming each line, collapsing whitespace and dropping blank lines does", () => {
+    const longhand = (text: string) =>
+      text
+        .split(/\r?\n/)
+        .map((line) => line.trim().replace(/\s+/g, " "))
+        .filter((line) => line !== "")
+        .join("\n");
+    // Texts made mostly of the characters that matter: spaces, tabs, line ends, Unicode spaces.
+    const piece = fc.oneof(
+      fc.constantFrom(" ", "  ", "\t", "\n", "\r\n", "\r", "\u00a0", "\u2028", "\ufeff", "x", "y z"),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join("");
+        expect(normalizeSourceText(text)).toBe(longhand(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
