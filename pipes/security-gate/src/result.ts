@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { FRAMEWORKS, SEVERITIES } from "./findings.ts";
-import type { GateResult } from "./gate.ts";
+import type { GateFinding, GateResult } from "./gate.ts";
 import { controlLabels } from "./report/labels.ts";
 
 const verdict = z.enum(["PASS", "WARN", "FAIL"]);
@@ -85,6 +85,36 @@ export interface RunFacts {
   enforced: boolean;
 }
 
+type FindingEntry = GateResultDocument["findings"][number];
+
+/** A finding's entry, set field by field in the schema's order (made for each of 100,000 findings). */
+function findingEntry(f: GateFinding): FindingEntry {
+  const entry: FindingEntry = {
+    fingerprint: f.fingerprint,
+    status: f.status,
+    severity: f.severity,
+    tool: f.tool,
+    tools: f.tools,
+    ruleId: f.ruleId,
+    title: f.title,
+    category: f.category,
+  } as FindingEntry;
+  const { location } = f;
+  if (location) {
+    entry.file = location.file;
+    if (location.startLine !== undefined) entry.startLine = location.startLine;
+    if (location.endLine !== undefined) entry.endLine = location.endLine;
+  }
+  if (f.resource) entry.resource = f.resource;
+  if (f.helpUri) entry.helpUri = f.helpUri;
+  entry.controls = controlLabels(f.controls);
+  if (f.suppression) {
+    const { id, reason, expires } = f.suppression;
+    entry.suppression = expires ? { id, reason, expires } : { id, reason };
+  }
+  return entry;
+}
+
 export function resultDocument(result: GateResult, facts: RunFacts): GateResultDocument {
   return {
     pipe: "security-gate",
@@ -97,31 +127,7 @@ export function resultDocument(result: GateResult, facts: RunFacts): GateResultD
     enforced: facts.enforced,
     reasons: result.reasons,
     counts: result.counts,
-    findings: result.findings.map((f) => ({
-      fingerprint: f.fingerprint,
-      status: f.status,
-      severity: f.severity,
-      tool: f.tool,
-      tools: f.tools,
-      ruleId: f.ruleId,
-      title: f.title,
-      category: f.category,
-      ...(f.location ? { file: f.location.file } : {}),
-      ...(f.location?.startLine === undefined ? {} : { startLine: f.location.startLine }),
-      ...(f.location?.endLine === undefined ? {} : { endLine: f.location.endLine }),
-      ...(f.resource ? { resource: f.resource } : {}),
-      ...(f.helpUri ? { helpUri: f.helpUri } : {}),
-      controls: controlLabels(f.controls),
-      ...(f.suppression
-        ? {
-            suppression: {
-              id: f.suppression.id,
-              reason: f.suppression.reason,
-              ...(f.suppression.expires ? { expires: f.suppression.expires } : {}),
-            },
-          }
-        : {}),
-    })),
+    findings: result.findings.map(findingEntry),
     compliance: result.compliance.map((r) => ({
       framework: r.framework,
       gating: r.gating,
