@@ -8,8 +8,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { S3Store } from "@pipes/storage";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { S3Store, s3ClientFromEnv } from "@pipes/storage";
 import {
   buildImage,
   type FakeBitbucket,
@@ -351,12 +351,7 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
   it("backs up to S3 through the AWS SDK (moto), readable by the same store on the host", async () => {
     const repo = await newRepo("s3");
     repo.apply("one");
-    const s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: moto.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-    });
+    const s3 = s3ClientFromEnv(moto.env);
     await s3.send(new CreateBucketCommand({ Bucket: "acme-state-backups" }));
     const backedUp = await run(repo, { BACKUP_STORE: "s3://acme-state-backups/live/dev" }, moto.env);
     expect(backedUp.exitCode).toBe(0);
@@ -429,12 +424,7 @@ describe.skipIf(!engine.available)("state-guard image, run as Bitbucket Pipeline
       path.join(repo.dir, "backend.hcl"),
       `bucket = "tf-locks-state"\nkey = "live/terraform.tfstate"\nregion = "${moto.region}"\nendpoints = { s3 = "${moto.endpoint}" }\nuse_path_style = true\nuse_lockfile = true\nskip_credentials_validation = true\nskip_requesting_account_id = true\nskip_metadata_api_check = true\nskip_region_validation = true\nskip_s3_checksum = true\n`,
     );
-    const s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: moto.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-    });
+    const s3 = s3ClientFromEnv(moto.env);
     await s3.send(new CreateBucketCommand({ Bucket: "tf-locks-state" }));
     const hostEnv = {
       ...process.env,

@@ -10,7 +10,7 @@ import { initBackend, type ResolvedBackend } from "./locks/init.ts";
 import { findLocalLocks } from "./locks/local.ts";
 import { findPgLocks, terminatePgLockHolder } from "./locks/pg.ts";
 import { findS3Locks } from "./locks/s3.ts";
-import { BINARY_VERSIONS, type StateSource, toolEnv } from "./terraform.ts";
+import { type StateSource, toolFor } from "./terraform.ts";
 
 export interface HeldLock {
   backend: string;
@@ -172,17 +172,7 @@ export async function forceUnlock(source: StateSource, lock: HeldLock, log: Logg
   const env = { ...processEnv(), ...source.env };
   if (backend.type === "pg") await terminatePgLockHolder(backend, env, lock);
   else if (backend.type === "gcs") await releaseGcsLock(backend, env, lock);
-  else
-    await runTool(
-      {
-        tool: source.binary,
-        expectedVersion: BINARY_VERSIONS[source.binary],
-        cwd: source.moduleDir,
-        env: toolEnv(source),
-        args: ["force-unlock", "-force", "-no-color", lock.id],
-      },
-      log,
-    );
+  else await runTool({ ...toolFor(source), args: ["force-unlock", "-force", "-no-color", lock.id] }, log);
   const still = (await findLocks(source, env, log)).find((held) => held.id === lock.id);
   if (still)
     throw new PipeError(`${describeLock(still)} is still held after force-unlock`, {

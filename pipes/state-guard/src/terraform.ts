@@ -32,15 +32,22 @@ export function toolEnv(source: StateSource): Record<string, string | undefined>
   };
 }
 
+/** How every command of `source` runs: its binary at the pinned version, in the module, its env. */
+export function toolFor(source: StateSource) {
+  return {
+    tool: source.binary,
+    expectedVersion: BINARY_VERSIONS[source.binary],
+    cwd: source.moduleDir,
+    env: toolEnv(source),
+  };
+}
+
 /** `init -reconfigure` with the backend config: the backend as this source names it. */
 export async function initState(source: StateSource, log: Logger): Promise<void> {
   await mkdir(source.dataDir, { recursive: true });
   await runTool(
     {
-      tool: source.binary,
-      expectedVersion: BINARY_VERSIONS[source.binary],
-      cwd: source.moduleDir,
-      env: toolEnv(source),
+      ...toolFor(source),
       args: [
         "init",
         "-input=false",
@@ -55,27 +62,18 @@ export async function initState(source: StateSource, log: Logger): Promise<void>
 
 /** The state's exact bytes as the backend holds them. */
 export async function pullState(source: StateSource, log: Logger): Promise<Uint8Array> {
-  const base = {
-    tool: source.binary,
-    expectedVersion: BINARY_VERSIONS[source.binary],
-    cwd: source.moduleDir,
-    env: toolEnv(source),
-  };
   await initState(source, log);
   // Not streamed and not logged: a state holds secrets in clear.
-  const pulled = await runTool({ ...base, args: ["state", "pull"] }, log);
+  const pulled = await runTool({ ...toolFor(source), args: ["state", "pull"] }, log);
   return Buffer.from(pulled.stdout, "utf8");
 }
 
 /** Writes `bytes` as the backend's state: `state push -` (after `init`, like pullState). */
 export async function pushState(source: StateSource, bytes: Uint8Array, log: Logger): Promise<void> {
-  const base = {
-    tool: source.binary,
-    expectedVersion: BINARY_VERSIONS[source.binary],
-    cwd: source.moduleDir,
-    env: toolEnv(source),
-  };
   await initState(source, log);
   // Through stdin, never logged: a state holds secrets in clear.
-  await runTool({ ...base, args: ["state", "push", "-"], input: Buffer.from(bytes).toString("utf8") }, log);
+  await runTool(
+    { ...toolFor(source), args: ["state", "push", "-"], input: Buffer.from(bytes).toString("utf8") },
+    log,
+  );
 }

@@ -8,11 +8,11 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { Storage } from "@google-cloud/storage";
 import { PipeError } from "@pipes/core";
-import { LocalStore, type ObjectStore, openStore, S3Store } from "@pipes/storage";
+import { LocalStore, type ObjectStore, openStore, S3Store, s3ClientFromEnv } from "@pipes/storage";
 import {
   type Azurite,
   type FakeGcs,
@@ -41,12 +41,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
-  s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-  });
+  s3 = s3ClientFromEnv(moto.env);
   await s3.send(new CreateBucketCommand({ Bucket: "tfstate" }));
   await s3.send(new CreateBucketCommand({ Bucket: "state-backups" }));
 }, 120_000);

@@ -11,9 +11,9 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { hostname, tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { runTool } from "@pipes/core";
-import { azureContainerClientFromEnv } from "@pipes/storage";
+import { azureContainerClientFromEnv, s3ClientFromEnv } from "@pipes/storage";
 import {
   type FakeGcs,
   type Moto,
@@ -38,12 +38,7 @@ const holders: ChildProcess[] = [];
 beforeAll(async () => {
   [moto, pg, gcs] = await Promise.all([startMoto(), startPostgres(), startFakeGcs()]);
   await gcs.createBucket("tfstate");
-  const s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-  });
+  const s3 = s3ClientFromEnv(moto.env);
   await s3.send(new CreateBucketCommand({ Bucket: "tfstate" }));
   const dynamodb = new DynamoDBClient({
     endpoint: moto.endpoint,

@@ -8,5 +8,5 @@ export {
 export { GcsStore, gcsBucketFromEnv } from "./gcs.ts";
 export { LocalStore, type LocalStoreOptions, type PutStep } from "./local.ts";
 export { type OpenStoreOptions, openStore } from "./open.ts";
-export { S3Store, s3ClientFromEnv } from "./s3.ts";
+export { awsClientConfigFromEnv, S3Store, s3ClientFromEnv } from "./s3.ts";
 export { checkKey, type ObjectInfo, type ObjectStore, type StoredObject } from "./types.ts";

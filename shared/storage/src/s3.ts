@@ -32,14 +32,21 @@ function notFound(error: unknown): boolean {
   return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
 }
 
-export function s3ClientFromEnv(env: Env): S3Client {
-  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
+/** An AWS SDK client's settings from the standard environment, for one service ("S3", "KMS"). */
+export function awsClientConfigFromEnv(
+  env: Env,
+  service: string,
+): {
+  region: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  return new S3Client({
-    region,
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  return {
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    ...(endpoint ? { endpoint } : {}),
     ...(accessKeyId && secretAccessKey
       ? {
           credentials: {
@@ -49,7 +56,12 @@ export function s3ClientFromEnv(env: Env): S3Client {
           },
         }
       : {}),
-  });
+  };
+}
+
+export function s3ClientFromEnv(env: Env): S3Client {
+  const config = awsClientConfigFromEnv(env, "S3");
+  return new S3Client({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}) });
 }
 
 export class S3Store implements ObjectStore {

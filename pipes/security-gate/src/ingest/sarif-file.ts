@@ -11,9 +11,7 @@ import { parseReport, parseReportData, withOutsideWarning } from "./parse-report
 import type { ParseContext, ParsedReport } from "./parsed-report.ts";
 import { detectReportFormat } from "./report-format.ts";
 import { readSarifLog, type SarifLogReader } from "./sarif.ts";
-import { type SarifLayout, scanLayoutFile } from "./sarif-layout.ts";
-
-const CHUNK_BYTES = 1 << 20;
+import { CHUNK_BYTES, type SarifLayout, scanLayoutFile } from "./sarif-layout.ts";
 
 /**
  * Findings of the report in `file` (an absolute path); errors name it as `context.reportName`.

@@ -313,7 +313,8 @@ export class SarifLayoutScanner {
   }
 }
 
-const CHUNK_BYTES = 1 << 20;
+/** How much of a report file is read at a time (the layout scan, and the results after it). */
+export const CHUNK_BYTES = 1 << 20;
 
 /** What the layout thread (layout-worker.ts) posts per file: a layout, or that it could not scan it. */
 export type LayoutMessage =

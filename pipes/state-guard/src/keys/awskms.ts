@@ -1,25 +1,11 @@
 /** AWS KMS wraps the data key (Encrypt/Decrypt of 32 bytes); the key never leaves KMS. */
 import type { Env } from "@pipes/core";
+import { awsClientConfigFromEnv } from "@pipes/storage";
 import type { KeyService } from "../crypto.ts";
 
 export async function awsKmsService(keyId: string, env: Env): Promise<KeyService> {
   const { KMSClient, EncryptCommand, DecryptCommand } = await import("@aws-sdk/client-kms");
-  const endpoint = env.AWS_ENDPOINT_URL_KMS ?? env.AWS_ENDPOINT_URL;
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const client = new KMSClient({
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
-    ...(endpoint ? { endpoint } : {}),
-    ...(accessKeyId && secretAccessKey
-      ? {
-          credentials: {
-            accessKeyId,
-            secretAccessKey,
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-          },
-        }
-      : {}),
-  });
+  const client = new KMSClient(awsClientConfigFromEnv(env, "KMS"));
   return {
     service: "awskms",
     keyId,
