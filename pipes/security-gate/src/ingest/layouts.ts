@@ -5,11 +5,14 @@
  * the parsing without taking from it (100,000 results in 5 files: 240 ms of the main thread's time).
  * Whatever the thread cannot give (it did not start, failed, or stopped) the main thread scans
  * itself, with the errors it always gave: the layouts are the same either way.
+ * The thread also checks that the code flows of each file it scanned are JSON (code-flows.ts), so
+ * that the main thread need not parse them; should it stop first, the main thread checks them.
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { codeFlowsAreJson } from "./code-flows.ts";
 import { type LayoutMessage, type SarifLayout, scanLayoutFile } from "./sarif-layout.ts";
 
 /** The worker's script beside this module: layout-worker.js beside the bundle, .ts in the sources. */
@@ -39,8 +42,20 @@ export function layoutScans(
   };
   // One file has nothing to overlap with; one core has no second thread to give.
   if (files.length < 2 || (options.cores ?? availableParallelism()) < 2) return onMainThread;
-  const arrived = new Map<number, LayoutMessage>();
-  const waiting = new Map<number, (message: LayoutMessage | undefined) => void>();
+  type Posted = Exclude<LayoutMessage, { codeFlowsJson: boolean }>;
+  const arrived = new Map<number, Posted>();
+  const waiting = new Map<number, (message: Posted | undefined) => void>();
+  /** Per file, whether its code flows are JSON: as the thread posts it, or undefined if it stopped. */
+  const checks = new Map<number, Promise<boolean | undefined>>();
+  const checked = new Map<number, (json: boolean | undefined) => void>();
+  const checkOf = (index: number) => {
+    let check = checks.get(index);
+    if (check === undefined) {
+      check = new Promise((resolve) => checked.set(index, resolve));
+      checks.set(index, check);
+    }
+    return check;
+  };
   let stopped = false;
   // Per file, who scans it: 0 nobody yet, 1 the thread, 2 the main thread (whoever claims it first).
   const claims = new SharedArrayBuffer(4 * files.length);
@@ -55,9 +70,15 @@ export function layoutScans(
     stopped = true;
     for (const resolve of waiting.values()) resolve(undefined);
     waiting.clear();
+    for (const resolve of checked.values()) resolve(undefined);
   };
   let posted = 0;
   worker.on("message", (message: LayoutMessage) => {
+    if ("codeFlowsJson" in message) {
+      checkOf(message.index);
+      checked.get(message.index)?.(message.codeFlowsJson);
+      return;
+    }
     posted += 1;
     const resolve = waiting.get(message.index);
     if (resolve) {
@@ -69,22 +90,29 @@ export function layoutScans(
   worker.once("exit", stop);
   return {
     async layoutOf(index) {
+      const file = files[index] as string;
       // Not started by the thread yet (the first file, while the thread starts): scanned here.
-      if (Atomics.compareExchange(claimed, index, 0, 2) === 0) return scanLayoutFile(files[index] as string);
+      if (Atomics.compareExchange(claimed, index, 0, 2) === 0) return scanLayoutFile(file);
       let message = arrived.get(index);
       arrived.delete(index);
       if (message === undefined && !stopped)
-        message = await new Promise<LayoutMessage | undefined>((resolve) => waiting.set(index, resolve));
-      if (message === undefined || "failed" in message) return scanLayoutFile(files[index] as string);
-      return {
+        message = await new Promise<Posted | undefined>((resolve) => waiting.set(index, resolve));
+      if (message === undefined || "failed" in message) return scanLayoutFile(file);
+      const { results } = message;
+      const layout: SarifLayout = {
         skeleton: Buffer.from(
           message.skeleton.buffer,
           message.skeleton.byteOffset,
           message.skeleton.byteLength,
         ),
-        results: message.results,
+        results,
         unsure: message.unsure,
       };
+      if (message.checking) {
+        const check = stopped && !checks.has(index) ? Promise.resolve(undefined) : checkOf(index);
+        layout.codeFlowsJson = check.then((json) => json ?? codeFlowsAreJson(file, results));
+      }
+      return layout;
     },
     fromThread: () => posted,
     close() {

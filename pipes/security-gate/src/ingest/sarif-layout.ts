@@ -35,16 +35,37 @@ const Role = {
   results: 4,
 } as const;
 
+/** Where the scan is among a result's own members. */
+const Member = {
+  other: 0,
+  /** A key comes next (after `{` or `,`); then the key's text. */
+  key: 1,
+  keyText: 5,
+  /** After the key `codeFlows`; then after its colon; then inside its array. */
+  codeFlowsKey: 2,
+  codeFlowsValue: 3,
+  codeFlows: 4,
+} as const;
+
 const RUNS_KEY = Buffer.from("runs");
+const CODE_FLOWS_KEY = Buffer.from("codeFlows");
 const RESULTS_KEY = Buffer.from("results");
 
 export interface SarifLayout {
   /** The file's bytes without the contents of the results arrays (`"results":[]` is left). */
   skeleton: Buffer;
-  /** Per result, in file order: its run's index, its first byte, the byte after its last. */
+  /**
+   * Per result, in file order, five numbers (RESULT_FIELDS): its run's index, its first byte, the
+   * byte after its last, and the same two for its `codeFlows` array (-1, -1 when it has none).
+   */
   results: ArrayLike<number>;
   /** The scanner could not follow the file: read it whole. */
   unsure: boolean;
+  /**
+   * Whether every `codeFlows` array is JSON, when another thread checks it (code-flows.ts): the
+   * reader then parses the results without their code flows.
+   */
+  codeFlowsJson?: Promise<boolean>;
 }
 
 function isWhitespace(byte: number): boolean {
@@ -81,6 +102,13 @@ export class SarifLayoutScanner {
   #resultStart = -1;
   /** Inside a result: how deep in it. Its brackets are only counted; JSON.parse of it checks them. */
   #resultDepth = 0;
+  /** Among the result's own members: what the scan is in (Member). */
+  #member: number = Member.other;
+  /** In a key of the result: how many of its bytes match `codeFlows` (more than its length once not). */
+  #keyMatchInResult = 0;
+  /** The current result's `codeFlows` array: its first byte (-1 while none), the byte after its last. */
+  #codeFlowsFrom = -1;
+  #codeFlowsTo = -1;
   #started = false;
   #first = true;
 
@@ -107,6 +135,8 @@ export class SarifLayoutScanner {
         let depth = this.#resultDepth;
         let inString = this.#inString;
         let escaped = this.#escaped;
+        let member = this.#member;
+        let keyMatch = this.#keyMatchInResult;
         scan: while (i < n) {
           if (inString) {
             if (escaped) {
@@ -133,18 +163,71 @@ export class SarifLayoutScanner {
           }
           const byte = chunk[i] as number;
           i += 1;
-          if (byte === QUOTE) inString = true;
-          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth += 1;
-          else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-            depth -= 1;
-            if (depth === 0) break;
+          if (depth > 1) {
+            if (byte === QUOTE) inString = true;
+            else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth += 1;
+            else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+              depth -= 1;
+              if (depth === 1 && member === Member.codeFlows) {
+                this.#codeFlowsTo = base + i;
+                member = Member.other;
+              }
+            }
+            continue;
           }
+          // The result's own members: where its `codeFlows` array is.
+          if (member === Member.keyText) {
+            if (byte === QUOTE) {
+              member =
+                keyMatch === CODE_FLOWS_KEY.length && this.#codeFlowsFrom < 0
+                  ? Member.codeFlowsKey
+                  : Member.other;
+            } else if (byte === BACKSLASH) {
+              // An escape in the key: not looked at (the string goes on past the byte it escapes).
+              member = Member.other;
+              inString = true;
+              escaped = true;
+            } else keyMatch = CODE_FLOWS_KEY[keyMatch] === byte ? keyMatch + 1 : CODE_FLOWS_KEY.length + 1;
+            continue;
+          }
+          if (isWhitespace(byte)) continue;
+          if (byte === QUOTE) {
+            if (member === Member.key) {
+              member = Member.keyText;
+              keyMatch = 0;
+            } else {
+              member = Member.other;
+              inString = true;
+            }
+            continue;
+          }
+          if (byte === COMMA) member = Member.key;
+          else if (byte === COLON)
+            member = member === Member.codeFlowsKey ? Member.codeFlowsValue : Member.other;
+          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+            depth += 1;
+            if (member === Member.codeFlowsValue && byte === OPEN_ARRAY) {
+              this.#codeFlowsFrom = base + i - 1;
+              member = Member.codeFlows;
+            } else member = Member.other;
+          } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+            depth = 0;
+            break;
+          } else member = Member.other;
         }
         this.#resultDepth = depth;
         this.#inString = inString;
         this.#escaped = escaped;
+        this.#member = member;
+        this.#keyMatchInResult = keyMatch;
         if (depth === 0) {
-          this.#results.push(this.#runIndex, this.#resultStart, base + i);
+          this.#results.push(
+            this.#runIndex,
+            this.#resultStart,
+            base + i,
+            this.#codeFlowsFrom,
+            this.#codeFlowsFrom < 0 ? -1 : this.#codeFlowsTo,
+          );
           this.#resultsState = 1;
         }
         continue;
@@ -200,6 +283,8 @@ export class SarifLayoutScanner {
         if (byte === OPEN_OBJECT) {
           this.#resultStart = at;
           this.#resultDepth = 1;
+          this.#member = Member.key;
+          this.#codeFlowsFrom = -1;
           continue;
         }
       }
@@ -313,12 +398,19 @@ export class SarifLayoutScanner {
   }
 }
 
+/** How many numbers `SarifLayout.results` holds per result. */
+export const RESULT_FIELDS = 5;
+
 /** How much of a report file is read at a time (the layout scan, and the results after it). */
 export const CHUNK_BYTES = 1 << 20;
 
-/** What the layout thread (layout-worker.ts) posts per file: a layout, or that it could not scan it. */
+/**
+ * What the layout thread (layout-worker.ts) posts per file: a layout (and then, if `checking`,
+ * whether its code flows are JSON), or that it could not scan it.
+ */
 export type LayoutMessage =
-  | { index: number; skeleton: Uint8Array; results: Float64Array; unsure: boolean }
+  | { index: number; skeleton: Uint8Array; results: Float64Array; unsure: boolean; checking: boolean }
+  | { index: number; codeFlowsJson: boolean }
   | { index: number; failed: true };
 
 /**

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { InputError } from "@pipes/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { layoutScans } from "../../src/ingest/layouts.ts";
 import { parseReport } from "../../src/ingest/parse-report.ts";
 import { readReportFile } from "../../src/ingest/sarif-file.ts";
-import { SarifLayoutScanner } from "../../src/ingest/sarif-layout.ts";
+import { RESULT_FIELDS, SarifLayoutScanner } from "../../src/ingest/sarif-layout.ts";
 import {
   contextFor,
   localFixtures,
@@ -51,13 +52,16 @@ const realReports = [
     .map((name) => ({ name, text: () => readLocalFixture(name) })),
 ];
 
-/** A real Trivy SARIF run with its results repeated `times` over: a large file made of real results. */
-function largeTrivySarif(times: number): string {
-  const log = JSON.parse(readSharedFixture("sarif/trivy-terraform-config.sarif"));
+/** A real SARIF log with its run's results repeated `times` over: a large file made of real results. */
+function repeatedResults(fixture: string, times: number): string {
+  const log = JSON.parse(readSharedFixture(fixture));
   const [run] = log.runs;
   run.results = Array.from({ length: times }, () => run.results).flat();
   return JSON.stringify(log, null, 2);
 }
+
+/** The real Trivy SARIF run, its results repeated. */
+const largeTrivySarif = (times: number) => repeatedResults("sarif/trivy-terraform-config.sarif", times);
 
 describe("a report file read result by result", () => {
   it.each(realReports)("reads $name exactly as its whole text reads", async ({ name, text }) => {
@@ -70,15 +74,22 @@ describe("a report file read result by result", () => {
     for (const { name, text } of realReports.filter((report) => report.name.endsWith(".sarif"))) {
       const whole = layoutOf(text(), Number.MAX_SAFE_INTEGER);
       const log = JSON.parse(text());
-      const results = log.runs.flatMap((run: { results?: unknown[] }, index: number) =>
-        (run.results ?? []).map((result) => [index, JSON.stringify(result)]),
+      const results = log.runs.flatMap((run: { results?: { codeFlows?: unknown }[] }, index: number) =>
+        (run.results ?? []).map((result) => [
+          index,
+          JSON.stringify(result),
+          result.codeFlows === undefined ? null : JSON.stringify(result.codeFlows),
+        ]),
       );
       expect(whole.unsure, name).toBe(false);
       const bytes = Buffer.from(text());
+      const json = (from: number, to: number) => JSON.stringify(JSON.parse(bytes.toString("utf8", from, to)));
       const found = [];
-      for (let i = 0; i < whole.results.length; i += 3) {
-        const [runIndex = 0, from = 0, to = 0] = Array.from(whole.results).slice(i, i + 3);
-        found.push([runIndex, JSON.stringify(JSON.parse(bytes.toString("utf8", from, to)))]);
+      for (let i = 0; i < whole.results.length; i += RESULT_FIELDS) {
+        const [runIndex = 0, from = 0, to = 0, flowsFrom = -1, flowsTo = -1] = Array.from(
+          whole.results,
+        ).slice(i, i + RESULT_FIELDS);
+        found.push([runIndex, json(from, to), flowsFrom < 0 ? null : json(flowsFrom, flowsTo)]);
       }
       expect(found, name).toEqual(results);
       // The log without its results, as JSON.parse reads it.
@@ -106,6 +117,81 @@ describe("a report file read result by result", () => {
     const file = reportFile("bom.sarif", `\uFEFF${text}`);
     expect(layoutOf(`\uFEFF${text}`, 64).unsure).toBe(false);
     expect((await readReportFile(file, contextFor("reports/bom.sarif"))).findings).toHaveLength(1);
+  });
+});
+
+describe("code flows, which the layout thread checks and the reader skips", () => {
+  // The real Semgrep run of a taint trace: one result with code flows, repeated.
+  const text = repeatedResults("sarif/semgrep-test_sarif_output-True-rule_and_target3.sarif", 3_000);
+
+  /** The report read as ingestReports reads its second file: laid out, and checked, by the thread. */
+  async function readAsSecond(name: string, report: string, options: { stopThread?: boolean } = {}) {
+    const first = reportFile("first.sarif", readSharedFixture("sarif/gitleaks-v8.sarif"));
+    const file = reportFile(name, report);
+    const scans = layoutScans([first, file], { cores: 2 });
+    try {
+      for (let waited = 0; scans.fromThread() < 2; waited += 10) {
+        if (waited > 20_000) throw new Error("the layout thread posted nothing in 20 s");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const layout = await scans.layoutOf(1);
+      expect(layout.codeFlowsJson).toBeDefined();
+      if (options.stopThread) scans.close();
+      return await readReportFile(file, contextFor(`reports/${name}`), async () => layout);
+    } finally {
+      scans.close();
+    }
+  }
+
+  it("reads a Semgrep taint trace exactly as its whole text reads", async () => {
+    const read = await readAsSecond("flows.sarif", text);
+    expect(read.findings).toHaveLength(3_000);
+    expect(read).toEqual(parseReport(text, contextFor("reports/flows.sarif")));
+  });
+
+  it("names broken JSON inside a result's code flows, and where", async () => {
+    // A comma gone between two steps of the trace of the 2,000th result.
+    let at = 0;
+    for (let n = 0; n < 2_000; n += 1) at = text.indexOf('"codeFlows"', at + 1);
+    at = text.indexOf("},\n", text.indexOf('"threadFlows"', at)) + 1;
+    const broken = `${text.slice(0, at)}${text.slice(at + 1)}`;
+    const error = await readAsSecond("broken-flows.sarif", broken).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toMatch(
+      /^reports\/broken-flows\.sarif is not valid JSON: .* at byte \d+/,
+    );
+    expect((error as InputError).message).toBe(errorOfText(broken, "reports/broken-flows.sarif"));
+  });
+
+  it("names broken code flows when the thread stops before it has checked them", async () => {
+    const at = text.lastIndexOf('"nestingLevel"');
+    const broken = `${text.slice(0, at)}x${text.slice(at)}`;
+    for (let run = 0; run < 5; run += 1) {
+      const error = await readAsSecond("stopped.sarif", broken, { stopThread: true }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect((error as InputError).message).toBe(errorOfText(broken, "reports/stopped.sarif"));
+    }
+    const read = await readAsSecond("stopped-whole.sarif", text, { stopThread: true });
+    expect(read.findings).toHaveLength(3_000);
+  });
+
+  it("names broken code flows rather than a field that does not fit before them", async () => {
+    const log = JSON.parse(text);
+    log.runs[0].results[5].message = "a string, not a message object";
+    const misfit = JSON.stringify(log);
+    const at = misfit.lastIndexOf('"nestingLevel"');
+    const broken = `${misfit.slice(0, at)}tru${misfit.slice(at)}`;
+    const error = await readAsSecond("misfit-flows.sarif", broken).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect((error as InputError).message).toContain("is not valid JSON");
+    expect((error as InputError).message).toBe(errorOfText(broken, "reports/misfit-flows.sarif"));
   });
 });
 
