@@ -1,8 +1,8 @@
 /**
  * The thread that scans report files' layouts ahead of the main thread (layouts.ts): the files in
  * order, but for those the main thread claimed first, each layout posted as soon as it is known, its
- * result offsets as a transferred array; then, for a file with code flows, whether they are JSON
- * (code-flows.ts), which the main thread needs only once it has parsed the file's results.
+ * result offsets as a transferred array; then, for each file with code flows, whether they are JSON
+ * (code-flows.ts), which the main thread needs only once it has read every file.
  * Its own bundle (dist/layout-worker.js): it loads the scanner and nothing else.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -11,15 +11,16 @@ import { type LayoutMessage, scanLayoutFile } from "./sarif-layout.ts";
 
 const { files, claims } = workerData as { files: string[]; claims: SharedArrayBuffer };
 const claimed = new Int32Array(claims);
+/** Files whose code flows are checked once every file is scanned: the main thread needs them last. */
+const toCheck: { index: number; file: string; results: ArrayLike<number> }[] = [];
 for (const [index, file] of files.entries()) {
   // A file the main thread has claimed, it scans itself.
   if (Atomics.compareExchange(claimed, index, 0, 1) !== 0) continue;
   let message: LayoutMessage;
-  let results: ArrayLike<number> | undefined;
   try {
     const layout = scanLayoutFile(file);
     const checking = !layout.unsure && hasCodeFlows(layout.results);
-    if (checking) results = layout.results;
+    if (checking) toCheck.push({ index, file, results: layout.results });
     message = {
       index,
       skeleton: layout.skeleton,
@@ -32,5 +33,6 @@ for (const [index, file] of files.entries()) {
     message = { index, failed: true };
   }
   parentPort?.postMessage(message, "results" in message ? [message.results.buffer as ArrayBuffer] : []);
-  if (results) parentPort?.postMessage({ index, codeFlowsJson: codeFlowsAreJson(file, results) });
 }
+for (const { index, file, results } of toCheck)
+  parentPort?.postMessage({ index, codeFlowsJson: codeFlowsAreJson(file, results) });

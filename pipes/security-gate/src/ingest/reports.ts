@@ -8,7 +8,8 @@ import { InputError } from "@pipes/core";
 import type { Finding } from "../findings.ts";
 import type { ScannerRun } from "../gate.ts";
 import { layoutScans } from "./layouts.ts";
-import { readReportFile } from "./sarif-file.ts";
+import type { ParsedReport } from "./parsed-report.ts";
+import { readReportFileUnchecked } from "./sarif-file.ts";
 import { sourceLinesUnder } from "./source-lines.ts";
 
 /** A ScannerRun that also names the report it came from. */
@@ -51,16 +52,29 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
   const files = await reportFiles(patterns, cloneDir);
   const source = sourceLinesUnder(cloneDir);
   const result: IngestedReports = { findings: [], runs: [], warnings: [] };
-  // Each file's layout is scanned on another thread while the file before it is parsed.
+  // Each file's layout is scanned on another thread while the file before it is parsed; that thread
+  // checks the code flows the parsing skips after it has scanned every file, so each file's check is
+  // awaited only once all files are read.
   const scans = layoutScans(files.map((file) => path.join(cloneDir, file)));
+  const reads: { file: string; durationMs: number; checked: Promise<ParsedReport> }[] = [];
   try {
-    for (const [index, file] of files.entries()) {
-      const started = Date.now();
-      const parsed = await readReportFile(
-        path.join(cloneDir, file),
-        { reportName: file, repoRoot: path.resolve(cloneDir), baseDir: ".", source },
-        () => scans.layoutOf(index),
-      );
+    try {
+      for (const [index, file] of files.entries()) {
+        const started = Date.now();
+        const { checked } = await readReportFileUnchecked(
+          path.join(cloneDir, file),
+          { reportName: file, repoRoot: path.resolve(cloneDir), baseDir: ".", source },
+          () => scans.layoutOf(index),
+        );
+        reads.push({ file, durationMs: Date.now() - started, checked });
+      }
+    } catch (error: unknown) {
+      // An earlier file's broken code flows come first, as when the files are read one by one.
+      for (const read of reads) await read.checked;
+      throw error;
+    }
+    for (const { file, durationMs, checked } of reads) {
+      const parsed = await checked;
       for (const finding of parsed.findings) result.findings.push(finding);
       result.warnings.push(...parsed.warnings);
       result.runs.push({
@@ -68,7 +82,7 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
         ...(parsed.version ? { version: parsed.version } : {}),
         status: "ingested",
         findings: parsed.findings.length,
-        durationMs: Date.now() - started,
+        durationMs,
         report: file,
       });
     }

@@ -23,17 +23,48 @@ export async function readReportFile(
   context: ParseContext,
   layout?: () => Promise<SarifLayout>,
 ): Promise<ParsedReport> {
+  return (await readReportFileUnchecked(file, context, layout)).checked;
+}
+
+/** A report read while another thread still checks the code flows it skipped (code-flows.ts). */
+export interface UncheckedReport {
+  report: ParsedReport;
+  /**
+   * The report once its code flows are known to be JSON: `report` itself, or else the file read
+   * whole, which rejects with the error that names what is broken.
+   */
+  checked: Promise<ParsedReport>;
+}
+
+/** readReportFile without waiting for the check of the code flows, so the next file can be read meanwhile. */
+export async function readReportFileUnchecked(
+  file: string,
+  context: ParseContext,
+  layout?: () => Promise<SarifLayout>,
+): Promise<UncheckedReport> {
   const scanned = layout ? await layout() : scanLayoutFile(file);
-  const read = scanned.unsure ? undefined : await readLaidOut(file, scanned, context);
-  return read ?? parseReport(await readFile(file, "utf8"), context);
+  const { codeFlowsJson } = scanned;
+  const whole = async () => parseReport(await readFile(file, "utf8"), context);
+  let laidOut: ParsedReport | undefined;
+  try {
+    laidOut = scanned.unsure ? undefined : readLaidOut(file, scanned, context);
+  } catch (error: unknown) {
+    // Broken JSON in the code flows wins over what does not fit the schema, as in the whole file.
+    if (codeFlowsJson === undefined || (await codeFlowsJson)) throw error;
+    laidOut = undefined;
+  }
+  const report = laidOut ?? (await whole());
+  if (laidOut === undefined || codeFlowsJson === undefined)
+    return { report, checked: Promise.resolve(report) };
+  const checked = codeFlowsJson.then((json) => (json ? report : whole()));
+  // Awaited in turn by the caller; marked handled here, so that a rejection the caller does not get
+  // to (an earlier file's error came first) is not an unhandled one.
+  checked.catch(() => undefined);
+  return { report, checked };
 }
 
 /** Undefined when the file must be read whole after all (its JSON is broken, or it is not SARIF). */
-async function readLaidOut(
-  file: string,
-  layout: SarifLayout,
-  context: ParseContext,
-): Promise<ParsedReport | undefined> {
+function readLaidOut(file: string, layout: SarifLayout, context: ParseContext): ParsedReport | undefined {
   let json: unknown;
   try {
     json = JSON.parse(layout.skeleton.toString("utf8"));
@@ -42,6 +73,7 @@ async function readLaidOut(
   }
   if (layout.results.length === 0) return parseReportData(json, context);
   if (detectReportFormat(json) !== "sarif") return undefined;
+  // Results are parsed without their code flows when another thread checks those.
   const cut = layout.codeFlowsJson !== undefined;
   // A broken result anywhere must win over a schema error (as when the file is parsed whole), so an
   // error from the reader waits until every result has been parsed.
@@ -66,8 +98,6 @@ async function readLaidOut(
     cut,
   );
   if (!parsed) return undefined;
-  // Code flows left unparsed count as broken JSON until the other thread has checked them.
-  if (cut && !(await layout.codeFlowsJson)) return undefined;
   if (failure) throw failure.error;
   return withOutsideWarning((reader as SarifLogReader).finish(), context);
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { InputError } from "@pipes/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { ingestReports, reportFiles } from "../../src/ingest/reports.ts";
-import { localFixtures, sharedFixtures } from "./report-fixtures.ts";
+import { localFixtures, readSharedFixture, sharedFixtures } from "./report-fixtures.ts";
 
 const clones: string[] = [];
 afterAll(() => {
@@ -85,5 +85,41 @@ describe("REPORTS: reports of earlier steps", () => {
     const clone = cloneWithReports();
     const error = await ingestReports(["reports/*.html"], clone).catch((e: unknown) => e);
     expect((error as InputError).message).toBe("reports/page.html is not valid JSON: unexpected token '<'");
+  });
+
+  it("names the first broken report in file order, though the code flows of an earlier one are checked last", async () => {
+    const clone = mkdtempSync(path.join(tmpdir(), "security-gate-reports-"));
+    clones.push(clone);
+    mkdirSync(path.join(clone, "reports"));
+    /** A real SARIF log with its run's results repeated: large enough for the layout thread to take the next file. */
+    const repeated = (fixture: string, times: number) => {
+      const log = JSON.parse(readSharedFixture(fixture));
+      log.runs[0].results = Array.from({ length: times }, () => log.runs[0].results).flat();
+      return JSON.stringify(log, null, 2);
+    };
+    writeFileSync(path.join(clone, "reports/a.sarif"), repeated("sarif/trivy-terraform-config.sarif", 1_000));
+    const flows = repeated("sarif/semgrep-test_sarif_output-True-rule_and_target3.sarif", 2_000);
+    const at = flows.lastIndexOf('"nestingLevel"');
+    const brokenFlows = `${flows.slice(0, at)}x${flows.slice(at)}`;
+    writeFileSync(path.join(clone, "reports/b.sarif"), brokenFlows);
+    writeFileSync(path.join(clone, "reports/c.sarif"), "<html>502 Bad Gateway</html>\n");
+
+    const error = await ingestReports(["reports/*.sarif"], clone).catch((e: unknown) => e);
+    expect((error as InputError).message).toMatch(/^reports\/b\.sarif is not valid JSON: .* at byte \d+/);
+
+    writeFileSync(path.join(clone, "reports/b.sarif"), flows);
+    const later = await ingestReports(["reports/*.sarif"], clone).catch((e: unknown) => e);
+    expect((later as InputError).message).toBe("reports/c.sarif is not valid JSON: unexpected token '<'");
+
+    rmSync(path.join(clone, "reports/c.sarif"));
+    const read = await ingestReports(["reports/*.sarif"], clone);
+    expect(read.runs.map((run) => [run.report, run.tool, run.findings])).toEqual([
+      [
+        "reports/a.sarif",
+        "trivy",
+        1_000 * JSON.parse(readSharedFixture("sarif/trivy-terraform-config.sarif")).runs[0].results.length,
+      ],
+      ["reports/b.sarif", "semgrep", 2_000],
+    ]);
   });
 });
