@@ -1,6 +1,6 @@
 /**
  * Whether bytes are a JSON text (RFC 8259), as JSON.parse of their UTF-8 decoding would tell, without
- * building anything: for text the gate never reads (code flows, code-flows.ts) but must still refuse
+ * building its strings or objects (only a stack of the containers open): for text the gate never reads (code flows, code-flows.ts) but must still refuse
  * when it is broken. JSON.parse of the same 44 MB allocates every string and object in it, and
  * takes twice as long.
  */

@@ -3,7 +3,7 @@
  * order, but for those the main thread claimed first, each layout posted as soon as it is known, its
  * result offsets as a transferred array; then, for each file with code flows, whether they are JSON
  * (code-flows.ts), which the main thread needs only once it has read every file.
- * Its own bundle (dist/layout-worker.js): it loads the scanner and nothing else.
+ * Its own bundle (dist/layout-worker.js): it loads the scanner and the JSON check, nothing else.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { codeFlowsAreJson, hasCodeFlows } from "./code-flows.ts";

@@ -110,7 +110,8 @@ export function layoutScans(
       };
       if (message.checking) {
         const check = stopped && !checks.has(index) ? Promise.resolve(undefined) : checkOf(index);
-        layout.codeFlowsJson = check.then((json) => json ?? codeFlowsAreJson(file, results));
+        // Should the thread stop before it checks them, they are checked here, when asked.
+        layout.codeFlowsJson = async () => (await check) ?? codeFlowsAreJson(file, results);
       }
       return layout;
     },

@@ -56,7 +56,8 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
   // checks the code flows the parsing skips after it has scanned every file, so each file's check is
   // awaited only once all files are read.
   const scans = layoutScans(files.map((file) => path.join(cloneDir, file)));
-  const reads: { file: string; durationMs: number; checked: Promise<ParsedReport> }[] = [];
+  // A run's durationMs is the time its file took to read, without the wait for the thread's check.
+  const reads: { file: string; durationMs: number; checked: () => Promise<ParsedReport> }[] = [];
   try {
     try {
       for (const [index, file] of files.entries()) {
@@ -70,11 +71,11 @@ export async function ingestReports(patterns: readonly string[], cloneDir: strin
       }
     } catch (error: unknown) {
       // An earlier file's broken code flows come first, as when the files are read one by one.
-      for (const read of reads) await read.checked;
+      for (const read of reads) await read.checked();
       throw error;
     }
     for (const { file, durationMs, checked } of reads) {
-      const parsed = await checked;
+      const parsed = await checked();
       for (const finding of parsed.findings) result.findings.push(finding);
       result.warnings.push(...parsed.warnings);
       result.runs.push({

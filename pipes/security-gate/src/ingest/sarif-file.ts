@@ -23,20 +23,24 @@ export async function readReportFile(
   context: ParseContext,
   layout?: () => Promise<SarifLayout>,
 ): Promise<ParsedReport> {
-  return (await readReportFileUnchecked(file, context, layout)).checked;
+  return (await readReportFileUnchecked(file, context, layout)).checked();
 }
 
-/** A report read while another thread still checks the code flows it skipped (code-flows.ts). */
+/** A report read while another thread may still be checking the code flows it skipped (code-flows.ts). */
 export interface UncheckedReport {
-  report: ParsedReport;
   /**
-   * The report once its code flows are known to be JSON: `report` itself, or else the file read
-   * whole, which rejects with the error that names what is broken.
+   * The report once its code flows are known to be JSON: as read, or else the file read whole,
+   * which rejects with the error that names what is broken. Nothing is checked until it is called.
    */
-  checked: Promise<ParsedReport>;
+  checked(): Promise<ParsedReport>;
 }
 
-/** readReportFile without waiting for the check of the code flows, so the next file can be read meanwhile. */
+/**
+ * readReportFile without waiting for the check of the code flows, so the next file can be read
+ * meanwhile. Three ways out: no code flows skipped (the report as read); a schema error while they
+ * were skipped (it waits for the check, since broken JSON is the error to name); or the report, to
+ * be confirmed by `checked()`.
+ */
 export async function readReportFileUnchecked(
   file: string,
   context: ParseContext,
@@ -50,17 +54,12 @@ export async function readReportFileUnchecked(
     laidOut = scanned.unsure ? undefined : readLaidOut(file, scanned, context);
   } catch (error: unknown) {
     // Broken JSON in the code flows wins over what does not fit the schema, as in the whole file.
-    if (codeFlowsJson === undefined || (await codeFlowsJson)) throw error;
+    if (codeFlowsJson === undefined || (await codeFlowsJson())) throw error;
     laidOut = undefined;
   }
   const report = laidOut ?? (await whole());
-  if (laidOut === undefined || codeFlowsJson === undefined)
-    return { report, checked: Promise.resolve(report) };
-  const checked = codeFlowsJson.then((json) => (json ? report : whole()));
-  // Awaited in turn by the caller; marked handled here, so that a rejection the caller does not get
-  // to (an earlier file's error came first) is not an unhandled one.
-  checked.catch(() => undefined);
-  return { report, checked };
+  if (laidOut === undefined || codeFlowsJson === undefined) return { checked: async () => report };
+  return { checked: async () => ((await codeFlowsJson()) ? report : whole()) };
 }
 
 /** Undefined when the file must be read whole after all (its JSON is broken, or it is not SARIF). */

@@ -40,12 +40,15 @@ const Member = {
   other: 0,
   /** A key comes next (after `{` or `,`); then the key's text. */
   key: 1,
-  keyText: 5,
+  keyText: 2,
   /** After the key `codeFlows`; then after its colon; then inside its array. */
-  codeFlowsKey: 2,
-  codeFlowsValue: 3,
-  codeFlows: 4,
+  codeFlowsKey: 3,
+  codeFlowsValue: 4,
+  codeFlows: 5,
 } as const;
+
+/** `#keyMatchInResult` once the key is not `codeFlows`. */
+const NO_MATCH = -1;
 
 const RUNS_KEY = Buffer.from("runs");
 const CODE_FLOWS_KEY = Buffer.from("codeFlows");
@@ -63,9 +66,9 @@ export interface SarifLayout {
   unsure: boolean;
   /**
    * Whether every `codeFlows` array is JSON, when another thread checks it (code-flows.ts): the
-   * reader then parses the results without their code flows.
+   * reader then parses the results without their code flows, and asks only once it needs to know.
    */
-  codeFlowsJson?: Promise<boolean>;
+  codeFlowsJson?: () => Promise<boolean>;
 }
 
 function isWhitespace(byte: number): boolean {
@@ -104,7 +107,7 @@ export class SarifLayoutScanner {
   #resultDepth = 0;
   /** Among the result's own members: what the scan is in (Member). */
   #member: number = Member.other;
-  /** In a key of the result: how many of its bytes match `codeFlows` (more than its length once not). */
+  /** In a key of the result: how many of its bytes match `codeFlows` (NO_MATCH once they do not). */
   #keyMatchInResult = 0;
   /** The current result's `codeFlows` array: its first byte (-1 while none), the byte after its last. */
   #codeFlowsFrom = -1;
@@ -187,7 +190,8 @@ export class SarifLayoutScanner {
               member = Member.other;
               inString = true;
               escaped = true;
-            } else keyMatch = CODE_FLOWS_KEY[keyMatch] === byte ? keyMatch + 1 : CODE_FLOWS_KEY.length + 1;
+            } else if (keyMatch !== NO_MATCH)
+              keyMatch = CODE_FLOWS_KEY[keyMatch] === byte ? keyMatch + 1 : NO_MATCH;
             continue;
           }
           if (isWhitespace(byte)) continue;
