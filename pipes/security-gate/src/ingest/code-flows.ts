@@ -5,10 +5,8 @@
  * whole, and its error named as always.
  */
 import { FileRanges } from "./file-ranges.ts";
-import { isJsonText } from "./json-text.ts";
+import { CLOSE_ARRAY, isJsonText } from "./json-text.ts";
 import { RESULT_FIELDS } from "./sarif-layout.ts";
-
-const CLOSE_ARRAY = 0x5d;
 
 /** True when every `codeFlows` array of the layout's results (sarif-layout.ts) is JSON. */
 export function codeFlowsAreJson(file: string, results: ArrayLike<number>): boolean {

@@ -1,23 +1,24 @@
 /**
  * Whether bytes are a JSON text (RFC 8259), as JSON.parse of their UTF-8 decoding would tell, without
- * building its strings or objects (only a stack of the containers open): for text the gate never reads (code flows, code-flows.ts) but must still refuse
- * when it is broken. JSON.parse of the same 44 MB allocates every string and object in it, and
+ * building its strings or objects (only a stack of the containers open): for text the gate never
+ * reads (code flows, code-flows.ts) but must still refuse when it is broken. JSON.parse of the same 44 MB allocates every string and object in it, and
  * takes twice as long.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
+/** The bytes of JSON's structure (RFC 8259 §2), for the scanners that follow it byte by byte. */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const COLON = 0x3a;
+export const COMMA = 0x2c;
+export const OPEN_OBJECT = 0x7b;
+export const CLOSE_OBJECT = 0x7d;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_ARRAY = 0x5d;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const TRUE = Buffer.from("true");
 const FALSE = Buffer.from("false");
 const NULL = Buffer.from("null");
@@ -35,7 +36,8 @@ const Next = {
   after: 5,
 } as const;
 
-function isWhitespace(byte: number): boolean {
+/** JSON's four whitespace bytes: space, line feed, carriage return, tab. */
+export function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 

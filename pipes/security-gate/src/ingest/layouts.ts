@@ -42,21 +42,10 @@ export function layoutScans(
   };
   // One file has nothing to overlap with; one core has no second thread to give.
   if (files.length < 2 || (options.cores ?? availableParallelism()) < 2) return onMainThread;
-  type Posted = Exclude<LayoutMessage, { codeFlowsJson: boolean }>;
-  const arrived = new Map<number, Posted>();
-  const waiting = new Map<number, (message: Posted | undefined) => void>();
-  /** Per file, whether its code flows are JSON: as the thread posts it, or undefined if it stopped. */
-  const checks = new Map<number, Promise<boolean | undefined>>();
-  const checked = new Map<number, (json: boolean | undefined) => void>();
-  const checkOf = (index: number) => {
-    let check = checks.get(index);
-    if (check === undefined) {
-      check = new Promise((resolve) => checked.set(index, resolve));
-      checks.set(index, check);
-    }
-    return check;
-  };
-  let stopped = false;
+  type Layout = Exclude<LayoutMessage, { codeFlowsJson: boolean }>;
+  const layouts = new Mailbox<Layout>();
+  /** Per file the thread scanned with code flows: whether they are JSON. */
+  const checks = new Mailbox<boolean>();
   // Per file, who scans it: 0 nobody yet, 1 the thread, 2 the main thread (whoever claims it first).
   const claims = new SharedArrayBuffer(4 * files.length);
   const claimed = new Int32Array(claims);
@@ -67,24 +56,17 @@ export function layoutScans(
     return onMainThread;
   }
   const stop = () => {
-    stopped = true;
-    for (const resolve of waiting.values()) resolve(undefined);
-    waiting.clear();
-    for (const resolve of checked.values()) resolve(undefined);
+    layouts.stop();
+    checks.stop();
   };
   let posted = 0;
   worker.on("message", (message: LayoutMessage) => {
     if ("codeFlowsJson" in message) {
-      checkOf(message.index);
-      checked.get(message.index)?.(message.codeFlowsJson);
+      checks.put(message.index, message.codeFlowsJson);
       return;
     }
     posted += 1;
-    const resolve = waiting.get(message.index);
-    if (resolve) {
-      waiting.delete(message.index);
-      resolve(message);
-    } else arrived.set(message.index, message);
+    layouts.put(message.index, message);
   });
   worker.once("error", stop);
   worker.once("exit", stop);
@@ -93,10 +75,7 @@ export function layoutScans(
       const file = files[index] as string;
       // Not started by the thread yet (the first file, while the thread starts): scanned here.
       if (Atomics.compareExchange(claimed, index, 0, 2) === 0) return scanLayoutFile(file);
-      let message = arrived.get(index);
-      arrived.delete(index);
-      if (message === undefined && !stopped)
-        message = await new Promise<Posted | undefined>((resolve) => waiting.set(index, resolve));
+      const message = await layouts.take(index);
       if (message === undefined || "failed" in message) return scanLayoutFile(file);
       const { results } = message;
       const layout: SarifLayout = {
@@ -108,11 +87,9 @@ export function layoutScans(
         results,
         unsure: message.unsure,
       };
-      if (message.checking) {
-        const check = stopped && !checks.has(index) ? Promise.resolve(undefined) : checkOf(index);
-        // Should the thread stop before it checks them, they are checked here, when asked.
-        layout.codeFlowsJson = async () => (await check) ?? codeFlowsAreJson(file, results);
-      }
+      // Should the thread stop before it checks them, they are checked here, when asked.
+      if (message.checking)
+        layout.codeFlowsJson = async () => (await checks.take(index)) ?? codeFlowsAreJson(file, results);
       return layout;
     },
     fromThread: () => posted,
@@ -120,4 +97,34 @@ export function layoutScans(
       void worker.terminate();
     },
   };
+}
+
+/**
+ * What the thread posts per file, kept until the main thread takes it (once); undefined for what it
+ * has not posted when it stops.
+ */
+class Mailbox<T> {
+  readonly #posted = new Map<number, T>();
+  readonly #waiting = new Map<number, (value: T | undefined) => void>();
+  #stopped = false;
+
+  put(index: number, value: T): void {
+    const resolve = this.#waiting.get(index);
+    this.#waiting.delete(index);
+    if (resolve) resolve(value);
+    else this.#posted.set(index, value);
+  }
+
+  take(index: number): Promise<T | undefined> {
+    const value = this.#posted.get(index);
+    this.#posted.delete(index);
+    if (value !== undefined || this.#stopped) return Promise.resolve(value);
+    return new Promise((resolve) => this.#waiting.set(index, resolve));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const resolve of this.#waiting.values()) resolve(undefined);
+    this.#waiting.clear();
+  }
 }

@@ -12,15 +12,17 @@
  */
 
 import { closeSync, openSync, readSync } from "node:fs";
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  isWhitespace,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from "./json-text.ts";
 
 /** What a container is in the SARIF structure; only these are followed key by key. */
 const Role = {
@@ -69,10 +71,6 @@ export interface SarifLayout {
    * reader then parses the results without their code flows, and asks only once it needs to know.
    */
   codeFlowsJson?: () => Promise<boolean>;
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 /** Feed it the file's chunks in order (`push`), then `end()`. */

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { layoutScans } from "../../src/ingest/layouts.ts";
 import { type SarifLayout, scanLayoutFile } from "../../src/ingest/sarif-layout.ts";
-import { localFixtures, sharedFixtures } from "./report-fixtures.ts";
+import { localFixtures, sharedFixtures, until } from "./report-fixtures.ts";
 
 const sarifFiles = readdirSync(path.join(sharedFixtures, "sarif"))
   .filter((name) => name.endsWith(".sarif"))
@@ -18,20 +18,13 @@ const plain = (layout: SarifLayout) => ({
   unsure: layout.unsure,
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 20_000) throw new Error("the layout thread posted nothing in 20 s");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("report layouts scanned on a second thread", () => {
   it("gives every file the layout the main thread would scan", async () => {
     expect(files.length).toBeGreaterThan(3);
     const scans = layoutScans(files, { cores: 2 });
     try {
       // Nothing asked yet: the thread claims and scans every file.
-      await until(() => scans.fromThread() === files.length);
+      await until(() => scans.fromThread() === files.length, "the layout thread posted nothing");
       for (const [index, file] of files.entries())
         expect(plain(await scans.layoutOf(index)), file).toEqual(plain(scanLayoutFile(file)));
     } finally {
@@ -60,7 +53,7 @@ describe("report layouts scanned on a second thread", () => {
     const gone = path.join(localFixtures, "removed-report.sarif");
     const scans = layoutScans([files[0] as string, gone], { cores: 2 });
     try {
-      await until(() => scans.fromThread() === 2);
+      await until(() => scans.fromThread() === 2, "the layout thread posted nothing");
       await expect(scans.layoutOf(1)).rejects.toMatchObject({ code: "ENOENT", path: gone });
     } finally {
       scans.close();

@@ -46,3 +46,19 @@ export function ingestLocal(name: string, overrides: Partial<ParseContext> = {})
 }
 
 export const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+/** A real SARIF log with its run's results repeated `times` over: a large file made of real results. */
+export function repeatedResults(fixture: string, times: number): string {
+  const log = JSON.parse(readSharedFixture(fixture));
+  const [run] = log.runs;
+  run.results = Array.from({ length: times }, () => run.results).flat();
+  return JSON.stringify(log, null, 2);
+}
+
+/** Resolves once `condition` holds (polled every 10 ms); rejects after 20 s, naming `what`. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 20_000) throw new Error(`${what} in 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -4,7 +4,7 @@ import path from "node:path";
 import { InputError } from "@pipes/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { ingestReports, reportFiles } from "../../src/ingest/reports.ts";
-import { localFixtures, readSharedFixture, sharedFixtures } from "./report-fixtures.ts";
+import { localFixtures, readSharedFixture, repeatedResults, sharedFixtures } from "./report-fixtures.ts";
 
 const clones: string[] = [];
 afterAll(() => {
@@ -91,14 +91,12 @@ describe("REPORTS: reports of earlier steps", () => {
     const clone = mkdtempSync(path.join(tmpdir(), "security-gate-reports-"));
     clones.push(clone);
     mkdirSync(path.join(clone, "reports"));
-    /** A real SARIF log with its run's results repeated: large enough for the layout thread to take the next file. */
-    const repeated = (fixture: string, times: number) => {
-      const log = JSON.parse(readSharedFixture(fixture));
-      log.runs[0].results = Array.from({ length: times }, () => log.runs[0].results).flat();
-      return JSON.stringify(log, null, 2);
-    };
-    writeFileSync(path.join(clone, "reports/a.sarif"), repeated("sarif/trivy-terraform-config.sarif", 1_000));
-    const flows = repeated("sarif/semgrep-test_sarif_output-True-rule_and_target3.sarif", 2_000);
+    // The first file large enough for the layout thread to take the next one.
+    writeFileSync(
+      path.join(clone, "reports/a.sarif"),
+      repeatedResults("sarif/trivy-terraform-config.sarif", 1_000),
+    );
+    const flows = repeatedResults("sarif/semgrep-test_sarif_output-True-rule_and_target3.sarif", 2_000);
     const at = flows.lastIndexOf('"nestingLevel"');
     const brokenFlows = `${flows.slice(0, at)}x${flows.slice(at)}`;
     writeFileSync(path.join(clone, "reports/b.sarif"), brokenFlows);

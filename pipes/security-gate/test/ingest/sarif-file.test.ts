@@ -12,7 +12,9 @@ import {
   localFixtures,
   readLocalFixture,
   readSharedFixture,
+  repeatedResults,
   sharedFixtures,
+  until,
 } from "./report-fixtures.ts";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "security-gate-sarif-file-"));
@@ -51,14 +53,6 @@ const realReports = [
     .filter((name) => name.endsWith(".sarif") || name.endsWith(".json"))
     .map((name) => ({ name, text: () => readLocalFixture(name) })),
 ];
-
-/** A real SARIF log with its run's results repeated `times` over: a large file made of real results. */
-function repeatedResults(fixture: string, times: number): string {
-  const log = JSON.parse(readSharedFixture(fixture));
-  const [run] = log.runs;
-  run.results = Array.from({ length: times }, () => run.results).flat();
-  return JSON.stringify(log, null, 2);
-}
 
 /** The real Trivy SARIF run, its results repeated. */
 const largeTrivySarif = (times: number) => repeatedResults("sarif/trivy-terraform-config.sarif", times);
@@ -130,10 +124,7 @@ describe("code flows, which the layout thread checks and the reader skips", () =
     const file = reportFile(name, report);
     const scans = layoutScans([first, file], { cores: 2 });
     try {
-      for (let waited = 0; scans.fromThread() < 2; waited += 10) {
-        if (waited > 20_000) throw new Error("the layout thread posted nothing in 20 s");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await until(() => scans.fromThread() === 2, "the layout thread posted nothing");
       const layout = await scans.layoutOf(1);
       expect(layout.codeFlowsJson).toBeDefined();
       if (options.stopThread) scans.close();
